@@ -1,0 +1,1 @@
+"""On-device OCR: the charset shared by the generator and the recogniser."""

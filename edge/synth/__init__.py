@@ -1,0 +1,1 @@
+"""Synthetic registration cards, photographed scenes, text-line crops and camera sequences."""

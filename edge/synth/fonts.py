@@ -1,0 +1,107 @@
+"""Fonts the generator draws with, found by file path (never by family name).
+
+Debian's ``fonts-liberation`` 1.x shares family names with ``fonts-liberation2`` but lacks
+several Vietnamese letters, so fonts are located by file name inside known directories and
+every font is checked for glyph coverage by the tests.  ``split`` keeps some fonts out of
+training so the OCR bench can measure generalisation to unseen typefaces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from PIL import ImageFont
+
+from edge.errors import SynthError
+
+Role = Literal["label", "value"]
+Split = Literal["train", "heldout"]
+
+FONT_DIRS = (
+    Path("/usr/share/fonts/truetype"),
+    Path("/usr/share/fonts/opentype"),
+    Path("/usr/share/texmf/fonts/opentype/public/tex-gyre"),
+    Path("/usr/local/share/fonts"),
+)
+
+
+@dataclass(frozen=True)
+class FontSpec:
+    file: str
+    package: str  # the Debian package that ships it (installed by deploy/setup.sh)
+    role: Role  # label = pre-printed form, value = printer
+    split: Split
+    bold: bool = False
+
+
+FONTS: tuple[FontSpec, ...] = (
+    # Pre-printed form labels: Times-like serifs and plain sans.
+    FontSpec("LiberationSerif-Regular.ttf", "fonts-liberation2", "label", "train"),
+    FontSpec("LiberationSerif-Bold.ttf", "fonts-liberation2", "label", "train", bold=True),
+    FontSpec("DejaVuSerif.ttf", "fonts-dejavu-core", "label", "train"),
+    FontSpec("DejaVuSerif-Bold.ttf", "fonts-dejavu-core", "label", "train", bold=True),
+    FontSpec("FreeSerif.ttf", "fonts-freefont-ttf", "label", "train"),
+    FontSpec("FreeSerifBold.ttf", "fonts-freefont-ttf", "label", "train", bold=True),
+    FontSpec("NotoSans-Regular.ttf", "fonts-noto-core", "label", "train"),
+    FontSpec("NotoSans-Bold.ttf", "fonts-noto-core", "label", "train", bold=True),
+    FontSpec("NotoSerif-Regular.ttf", "fonts-noto-core", "label", "heldout"),
+    FontSpec("NotoSerif-Bold.ttf", "fonts-noto-core", "label", "heldout", bold=True),
+    FontSpec("texgyretermes-regular.otf", "fonts-texgyre", "label", "heldout"),
+    FontSpec("texgyretermes-bold.otf", "fonts-texgyre", "label", "heldout", bold=True),
+    # Printer fonts for the values: monospaced and plain sans.
+    FontSpec("LiberationMono-Regular.ttf", "fonts-liberation2", "value", "train"),
+    FontSpec("LiberationMono-Bold.ttf", "fonts-liberation2", "value", "train", bold=True),
+    FontSpec("FreeMono.ttf", "fonts-freefont-ttf", "value", "train"),
+    FontSpec("FreeMonoBold.ttf", "fonts-freefont-ttf", "value", "train", bold=True),
+    FontSpec("NotoSansMono-Regular.ttf", "fonts-noto-core", "value", "train"),
+    FontSpec("NotoSansMono-Bold.ttf", "fonts-noto-core", "value", "train", bold=True),
+    FontSpec("LiberationSans-Regular.ttf", "fonts-liberation2", "value", "train"),
+    FontSpec("LiberationSans-Bold.ttf", "fonts-liberation2", "value", "train", bold=True),
+    FontSpec("FreeSans.ttf", "fonts-freefont-ttf", "value", "train"),
+    FontSpec("FreeSansBold.ttf", "fonts-freefont-ttf", "value", "train", bold=True),
+    FontSpec("DejaVuSans.ttf", "fonts-dejavu-core", "value", "train"),
+    FontSpec("DejaVuSans-Bold.ttf", "fonts-dejavu-core", "value", "train", bold=True),
+    FontSpec("texgyrecursor-regular.otf", "fonts-texgyre", "value", "heldout"),
+    FontSpec("texgyrecursor-bold.otf", "fonts-texgyre", "value", "heldout", bold=True),
+    FontSpec("texgyreheros-regular.otf", "fonts-texgyre", "value", "heldout"),
+    FontSpec("texgyreheros-bold.otf", "fonts-texgyre", "value", "heldout", bold=True),
+)
+
+
+def font_packages() -> list[str]:
+    """Debian packages that provide the fonts (the set-up script installs these)."""
+    return sorted({f.package for f in FONTS})
+
+
+@cache
+def font_path(file: str) -> Path:
+    """Absolute path of a font file, or a SynthError naming the package to install."""
+    for root in FONT_DIRS:
+        if not root.is_dir():
+            continue
+        direct = root / file
+        if direct.is_file():
+            return direct
+        for hit in root.rglob(file):
+            return hit
+    spec = next((f for f in FONTS if f.file == file), None)
+    hint = f" (install the Debian package {spec.package}, or run deploy/setup.sh)" if spec else ""
+    raise SynthError(f"font file {file} not found under {', '.join(map(str, FONT_DIRS))}{hint}")
+
+
+def select(role: Role, split: Split | None = "train", bold: bool | None = None) -> list[FontSpec]:
+    """Fonts of one role; split None means every split."""
+    return [
+        f
+        for f in FONTS
+        if f.role == role and (split is None or f.split == split) and (bold is None or f.bold == bold)
+    ]
+
+
+@cache
+def load(file: str, size: int) -> ImageFont.FreeTypeFont:
+    """A FreeType font at a pixel size, with the basic layout engine (same bytes on every machine)."""
+    return ImageFont.truetype(str(font_path(file)), size, layout_engine=ImageFont.Layout.BASIC)
