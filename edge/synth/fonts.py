@@ -105,3 +105,15 @@ def select(role: Role, split: Split | None = "train", bold: bool | None = None) 
 def load(file: str, size: int) -> ImageFont.FreeTypeFont:
     """A FreeType font at a pixel size, with the basic layout engine (same bytes on every machine)."""
     return ImageFont.truetype(str(font_path(file)), size, layout_engine=ImageFont.Layout.BASIC)
+
+
+def missing_glyphs(file: str, chars: str, size: int = 32) -> str:
+    """The characters a font draws as its .notdef box (tofu) or not at all."""
+    font = load(file, size)
+    tofu = bytes(font.getmask("\ue000"))  # a private-use code point: no font here maps it
+    missing = []
+    for ch in chars:
+        mask = font.getmask(ch)
+        if mask.getbbox() is None and not ch.isspace() or bytes(mask) == tofu:
+            missing.append(ch)
+    return "".join(missing)

@@ -8,32 +8,17 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+# The field lists are re-exported from edge.schema, the one source of truth.
+from edge.schema import BACK_FIELDS as BACK_FIELDS
+from edge.schema import FRONT_FIELDS as FRONT_FIELDS
+from edge.schema import SideType
+
 Side = Literal["front", "back"]
 VehicleKind = Literal["moto", "car"]
 BoxKind = Literal["header", "title", "label", "value", "other"]
 Quality = Literal["good", "blurred", "glare", "too_small", "cut_off"]
 QUALITIES: tuple[Quality, ...] = ("good", "blurred", "glare", "too_small", "cut_off")
-SIDE_TYPES: dict[Side, str] = {
-    "front": "vehicle_registration_front",
-    "back": "vehicle_registration_back",
-}
-
-FRONT_FIELDS = ("name", "address", "id", "plate", "issued_at")
-BACK_FIELDS = (
-    "name",
-    "address",
-    "engine",
-    "chassis",
-    "brand",
-    "model",
-    "color",
-    "capacity",
-    "issued_at",
-    "last_issue_date",
-    "first_issue_date",
-    "plate",
-    "pay_load",
-)
+SIDE_TYPES: dict[Side, str] = {"front": SideType.FRONT.value, "back": SideType.BACK.value}
 
 Image = NDArray[np.uint8]
 

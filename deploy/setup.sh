@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Set up this checkout on a fresh Debian 12 / Raspberry Pi OS (Bookworm) machine:
+# system packages (fonts with every Vietnamese letter), a virtual environment in .venv,
+# and the package with the extras named in $EDGE_EXTRAS (default: dev).
+# Idempotent and quick when nothing changed; needs root or sudo for apt-get.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+EXTRAS="${EDGE_EXTRAS:-dev}"
+APT_PACKAGES=(
+  python3-venv python3-pip
+  # Fonts that cover every Vietnamese letter (edge/synth/fonts.py lists which file comes from which).
+  fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-noto-core fonts-texgyre
+)
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { log "need root (or sudo) to install: ${missing[*]}"; exit 1; }
+    SUDO="sudo"
+  fi
+  log "installing system packages: ${missing[*]}"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PY="${PYTHON:-python3}"
+if [[ ! -x .venv/bin/python ]]; then
+  log "creating .venv with $($PY --version)"
+  "$PY" -m venv .venv
+fi
+
+# Reinstall only when the project metadata changed since the last successful install.
+stamp=".venv/.setup-stamp"
+want="$(sha256sum pyproject.toml | cut -d' ' -f1) $EXTRAS"
+if [[ ! -f $stamp || "$(cat "$stamp")" != "$want" ]]; then
+  log "installing the edge package with extras [$EXTRAS]"
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q -e ".[$EXTRAS]"
+  echo "$want" >"$stamp"
+fi
+log "ready: .venv/bin/edge --help"

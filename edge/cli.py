@@ -1,0 +1,154 @@
+"""The ``edge`` command: parse arguments, call one function, print.  No logic lives here."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from edge.errors import EdgeError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def _add_synth(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    synth = sub.add_parser("synth", help="generate synthetic cards, scenes, line crops and camera sequences")
+    kinds = synth.add_subparsers(dest="kind", required=True, metavar="KIND")
+
+    def common(p: argparse.ArgumentParser, n: int) -> None:
+        p.add_argument("--n", type=_positive, default=n, help=f"how many items (default {n})")
+        p.add_argument("--seed", type=int, default=0, help="random seed; same seed, same bytes")
+        p.add_argument("--out", type=Path, required=True, help="output folder (created)")
+        p.add_argument("--workers", type=int, default=None, help="processes (default: config, 0 = cores)")
+        p.add_argument("--font-split", choices=["train", "heldout"], default=None,
+                       help="font group: train, or heldout for benchmarks")
+
+    cards = kinds.add_parser("cards", help="flat card faces (PNG) with their ground truth (JSON)")
+    common(cards, 8)
+    scenes = kinds.add_parser("scenes", help="photographed cards (JPEG) with corners, side, fields, quality")
+    common(scenes, 16)
+    scenes.add_argument("--quality", choices=["mixed", "good", "blurred", "glare", "too_small", "cut_off"],
+                        default="mixed", help="quality class of every scene (default: a mix of all)")
+    lines = kinds.add_parser("lines", help="text-line crops (PNG) and labels.tsv, for the recogniser")
+    common(lines, 1000)
+    video = kinds.add_parser("video", help="camera sequences: video.avi, frames/, truth.json")
+    common(video, 3)
+    video.add_argument("--kind", dest="seq_kind", choices=["mixed", "hold", "no_card", "never_still"],
+                       default="mixed", help="sequence kind (default: hold, no_card, never_still in turn)")
+    sheet = kinds.add_parser("sheet", help="a contact sheet (one JPEG) of generated scenes to look at")
+    common(sheet, 24)
+    sheet.add_argument("--cols", type=_positive, default=6)
+    synth.set_defaults(handler=_run_synth)
+
+
+def _run_synth(args: argparse.Namespace) -> int:
+    from edge import commands
+
+    return commands.synth(args)
+
+
+def _add_bench(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    bench = sub.add_parser("bench", help="measure speed and accuracy; prints figures")
+    what = bench.add_subparsers(dest="bench", required=True, metavar="WHAT")
+    synth = what.add_parser("synth", help="generator speed: line crops, cards, scenes per second")
+    synth.add_argument("--seconds", type=float, default=10.0, help="time spent on each measure")
+    synth.add_argument("--workers", type=int, default=None, help="processes for the line crops (0 = cores)")
+    synth.set_defaults(handler=_run_bench_synth)
+
+
+def _run_bench_synth(args: argparse.Namespace) -> int:
+    from edge import commands
+
+    return commands.bench_synth(args)
+
+
+def _add_demo(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    demo = sub.add_parser("demo", help="the built-in sample: a generated card photo and its ground truth")
+    demo.add_argument("--out", type=Path, default=Path("out/demo"), help="where the sample images go")
+    demo.add_argument("--seed", type=int, default=2024)
+    demo.set_defaults(handler=_run_demo)
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from edge import commands
+
+    return commands.demo(args)
+
+
+def _add_score(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    score = sub.add_parser("score", help="compare predicted JSON envelopes with ground truth, field by field")
+    score.add_argument("pred", type=Path, help="a prediction JSON file, or a folder of them")
+    score.add_argument("truth", type=Path, help="the ground-truth JSON file, or a folder with the same names")
+    score.add_argument("--json", action="store_true", help="print the figures as JSON")
+    score.set_defaults(handler=_run_score)
+
+
+def _run_score(args: argparse.Namespace) -> int:
+    from edge import commands
+
+    return commands.score(args)
+
+
+def _add_config(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    config = sub.add_parser("config", help="validate and print the effective configuration")
+    what = config.add_subparsers(dest="action", required=True, metavar="ACTION")
+    what.add_parser("show", help="print the effective configuration as TOML")
+    what.add_parser("check", help="validate the configuration; exit 0 when it is valid")
+    config.set_defaults(handler=_run_config)
+
+
+def _run_config(args: argparse.Namespace) -> int:
+    from edge.config import render_config
+
+    if args.action == "show":
+        print(render_config(args.config_obj), end="")
+    else:
+        print("configuration is valid")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="edge",
+        description="Read Vietnamese vehicle registration certificates at the edge.",
+    )
+    parser.add_argument("--config", type=Path, default=None,
+                        help="TOML config file (default: $EDGE_CONFIG, else /etc/edge/edge.toml if present)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (_add_demo, _add_synth, _add_bench, _add_score, _add_config):
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        from edge.config import load_config
+
+        from edge.logs import setup_logging
+
+        args.config_obj = load_config(args.config)
+        setup_logging(args.config_obj.log)
+        handler: Handler = args.handler
+        return handler(args)
+    except EdgeError as exc:
+        print(f"edge: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("edge: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,167 @@
+"""One typed configuration tree: a TOML file, then ``EDGE_*`` environment overrides.
+
+Loaded once by the CLI and passed down; nothing reads the environment elsewhere.  Unknown keys
+are rejected, and every error names the key, where it came from (file and line, or the
+environment variable) and what was expected.
+
+Environment overrides use ``EDGE_<SECTION>__<KEY>`` (double underscore between levels), e.g.
+``EDGE_SYNTH__WORKERS=2``; values are parsed as TOML scalars when they can be (``2``, ``true``,
+``"text"``) and taken as plain strings otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from edge.errors import ConfigError
+
+ENV_PREFIX = "EDGE_"
+ENV_CONFIG_FILE = "EDGE_CONFIG"
+DEFAULT_PATHS = (Path("/etc/edge/edge.toml"),)
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LogConfig(Section):
+    level: Literal["debug", "info", "warning", "error"] = "info"
+    format: Literal["text", "json"] = "text"
+
+
+class SynthConfig(Section):
+    """Defaults of ``edge synth``; each command-line flag overrides its key for one run."""
+
+    workers: int = Field(default=0, ge=0, le=64)  # 0: one per CPU core
+    scene_width: int = Field(default=1280, ge=320, le=4096)
+    scene_height: int = Field(default=720, ge=240, le=4096)
+    video_width: int = Field(default=640, ge=160, le=1920)
+    video_height: int = Field(default=480, ge=120, le=1080)
+    video_fps: float = Field(default=30.0, gt=0, le=120)
+    video_seconds: float = Field(default=4.0, gt=0, le=60)
+    font_split: Literal["train", "heldout"] = "train"
+
+
+class Config(Section):
+    log: LogConfig = LogConfig()
+    synth: SynthConfig = SynthConfig()
+
+
+def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
+    """Read the file (``path``, else ``$EDGE_CONFIG``, else /etc/edge/edge.toml if present), then env."""
+    env = os.environ if environ is None else environ
+    if path is None and env.get(ENV_CONFIG_FILE):
+        path = Path(env[ENV_CONFIG_FILE])
+    if path is None:
+        path = next((p for p in DEFAULT_PATHS if p.is_file()), None)
+    data: dict[str, Any] = {}
+    text = ""
+    if path is not None:
+        try:
+            text = path.read_text(encoding="utf-8")
+            data = tomllib.loads(text)
+        except FileNotFoundError as exc:
+            raise ConfigError(f"config file {path} does not exist") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"config file {path} cannot be read: {exc}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+    env_keys = _overlay_env(data, env)
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, path, text, env_keys)) from exc
+
+
+def _overlay_env(data: dict[str, Any], env: Mapping[str, str]) -> dict[str, str]:
+    """Write EDGE_A__B=v into data["a"]["b"]; returns dotted key -> variable name for messages."""
+    origin: dict[str, str] = {}
+    for name, raw in sorted(env.items()):
+        if not name.startswith(ENV_PREFIX) or name == ENV_CONFIG_FILE:
+            continue
+        parts = [p.lower() for p in name[len(ENV_PREFIX):].split("__")]
+        if not all(parts):
+            raise ConfigError(f"environment variable {name}: empty key part (use EDGE_SECTION__KEY)")
+        node = data
+        for part in parts[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise ConfigError(f"environment variable {name}: {part} is not a section")
+            node = child
+        node[parts[-1]] = _parse_scalar(raw)
+        origin[".".join(parts)] = name
+    return origin
+
+
+def _parse_scalar(raw: str) -> Any:
+    try:
+        return tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return raw
+
+
+def _describe(exc: ValidationError, path: Path | None, text: str, env_keys: dict[str, str]) -> str:
+    lines = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"])
+        if err["type"] == "extra_forbidden":
+            problem = "unknown key"
+        else:
+            problem = f"{err['msg']} (got {err.get('input')!r})"
+        if key in env_keys:
+            where = f"environment variable {env_keys[key]}"
+        elif path is not None:
+            line = _toml_line(text, key)
+            where = f"{path}" + (f" line {line}" if line else "")
+        else:
+            where = "defaults"
+        lines.append(f"{key}: {problem} [{where}]")
+    return "invalid configuration:\n  " + "\n  ".join(lines)
+
+
+def _toml_line(text: str, dotted: str) -> int | None:
+    """The line where a ``[section]`` key is set, so the error points at it."""
+    *sections, key = dotted.split(".")
+    want = ".".join(sections)
+    current = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        header = re.fullmatch(r"\[([^\[\]]+)\]", stripped)
+        if header:
+            current = header.group(1).strip()
+            if not key and current == want:
+                return number
+            continue
+        if current == want and re.match(rf"{re.escape(key)}\s*=", stripped):
+            return number
+        if not want and current == key:  # a whole section that should not exist
+            return number
+    return None
+
+
+def render_config(config: Config) -> str:
+    """The effective configuration as TOML (for ``edge config show``)."""
+    out: list[str] = []
+    for section, values in config.model_dump().items():
+        out.append(f"[{section}]")
+        for key, value in values.items():
+            out.append(f"{key} = {_toml_value(value)}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
