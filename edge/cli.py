@@ -70,6 +70,31 @@ def _run_bench_synth(args: argparse.Namespace) -> int:
     return commands.bench_synth(args)
 
 
+def _add_train(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    train = sub.add_parser("train", help="train the on-device models (needs the 'train' extra: PyTorch)")
+    what = train.add_subparsers(dest="model", required=True, metavar="MODEL")
+    rec = what.add_parser("recognizer", help="the CTC line recogniser, on lines from edge.synth")
+    rec.add_argument("--out", type=Path, default=Path("runs/recognizer"), help="checkpoints and line caches")
+    rec.add_argument("--train-lines", type=_positive, default=300_000, help="synthetic training lines")
+    rec.add_argument("--val-lines", type=_positive, default=2_000, help="fixed validation lines")
+    rec.add_argument("--seed", type=int, default=1, help="seed of the training lines")
+    rec.add_argument("--steps", type=_positive, default=20_000, help="optimizer steps in the whole schedule")
+    rec.add_argument("--batch", type=_positive, default=48)
+    rec.add_argument("--lr", type=float, default=2e-3, help="peak learning rate (one-cycle)")
+    rec.add_argument("--threads", type=_positive, default=2, help="PyTorch threads")
+    rec.add_argument("--workers", type=_positive, default=2, help="processes rendering the line cache")
+    rec.add_argument("--eval-every", type=_positive, default=500, help="steps between validations/checkpoints")
+    rec.add_argument("--minutes", type=float, default=None, help="stop (and checkpoint) after this long")
+    rec.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
+    rec.set_defaults(handler=_run_train)
+
+
+def _run_train(args: argparse.Namespace) -> int:
+    from edge import commands
+
+    return commands.train_recognizer(args)
+
+
 def _add_demo(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     demo = sub.add_parser("demo", help="the built-in sample: a generated card photo and its ground truth")
     demo.add_argument("--out", type=Path, default=Path("out/demo"), help="where the sample images go")
@@ -123,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", type=Path, default=None,
                         help="TOML config file (default: $EDGE_CONFIG, else /etc/edge/edge.toml if present)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_demo, _add_synth, _add_bench, _add_score, _add_config):
+    for add in (_add_demo, _add_synth, _add_bench, _add_train, _add_score, _add_config):
         add(sub)
     return parser
 
@@ -133,7 +158,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         from edge.config import load_config
-
         from edge.logs import setup_logging
 
         args.config_obj = load_config(args.config)

@@ -3,6 +3,7 @@
     EdgeError                 anything this package raises on purpose
     ├── ConfigError           a bad config file, key or environment override
     ├── ImageError            an image that cannot be read or decoded
+    ├── ModelError            a model file missing, corrupted or not loadable by its runtime
     ├── SynthError            the generator cannot run (e.g. a font is missing)
     └── DataError             a ground-truth or prediction file that cannot be scored
 
@@ -31,3 +32,7 @@ class SynthError(EdgeError):
 
 class DataError(EdgeError):
     """A ground-truth or prediction file is malformed."""
+
+
+class ModelError(EdgeError):
+    """A model file is missing, does not match its manifest, or its runtime cannot load it."""

@@ -149,8 +149,8 @@ class Envelope(BaseModel):
     """The API's response: the sides found, and an error code with its message."""
 
     data: list[SideResult] = Field(default_factory=list)
-    errorCode: ErrorCode = ErrorCode.SUCCESS  # noqa: N815 - the wire name
-    errorMessage: str = ERROR_MESSAGES[ErrorCode.SUCCESS]  # noqa: N815 - the wire name
+    errorCode: ErrorCode = ErrorCode.SUCCESS
+    errorMessage: str = ERROR_MESSAGES[ErrorCode.SUCCESS]
 
     @classmethod
     def success(cls, sides: list[SideResult]) -> Self:

@@ -39,3 +39,24 @@ def tone_marked_letters() -> str:
 def normalize_text(text: str) -> str:
     """NFC with runs of whitespace folded to one space: the form every value is compared in."""
     return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+class Codec:
+    """Text <-> CTC label ids; id 0 is the CTC blank, ids 1..N the characters of ``alphabet``."""
+
+    def __init__(self, alphabet: str) -> None:
+        if len(set(alphabet)) != len(alphabet):
+            raise ValueError("alphabet has repeated characters")
+        self.alphabet = alphabet
+        self._index = {ch: i + 1 for i, ch in enumerate(alphabet)}
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.alphabet) + 1
+
+    def encode(self, text: str) -> list[int]:
+        """Label ids of a text; characters outside the alphabet raise KeyError."""
+        return [self._index[ch] for ch in unicodedata.normalize("NFC", text)]
+
+    def decode(self, ids: list[int]) -> str:
+        return "".join(self.alphabet[i - 1] for i in ids if 0 < i <= len(self.alphabet))

@@ -113,7 +113,9 @@ def missing_glyphs(file: str, chars: str, size: int = 32) -> str:
     tofu = bytes(font.getmask("\ue000"))  # a private-use code point: no font here maps it
     missing = []
     for ch in chars:
+        if ch.isspace():
+            continue
         mask = font.getmask(ch)
-        if mask.getbbox() is None and not ch.isspace() or bytes(mask) == tofu:
+        if mask.getbbox() is None or bytes(mask) == tofu:
             missing.append(ch)
     return "".join(missing)

@@ -1,0 +1,157 @@
+"""What each ``edge`` sub-command does, given parsed arguments; the CLI only dispatches here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, cast
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from edge.config import Config
+from edge.errors import DataError, EdgeError
+
+err_console = Console(stderr=True)
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err_console, transient=False, disable=not err_console.is_terminal)
+
+
+def synth(args: argparse.Namespace) -> int:
+    from edge.synth import dataset, export
+
+    cfg = cast(Config, args.config_obj).synth
+    workers = cfg.workers if args.workers is None else args.workers
+    opts = export.Options(
+        font_split=args.font_split or cfg.font_split,
+        scene_size=(cfg.scene_width, cfg.scene_height),
+        video_size=(cfg.video_width, cfg.video_height),
+        video_fps=cfg.video_fps,
+        video_seconds=cfg.video_seconds,
+        quality=None if getattr(args, "quality", "mixed") == "mixed" else args.quality,
+        sequence_kind=None if getattr(args, "seq_kind", "mixed") == "mixed" else args.seq_kind,
+    )
+    if args.kind == "sheet":
+        from edge.synth.export import write_image
+        from edge.synth.sheet import contact_sheet
+
+        scenes = [dataset.scene_item(args.seed, i, opts.quality, opts.scene_size, opts.font_split)
+                  for i in range(args.n)]
+        args.out.mkdir(parents=True, exist_ok=True)
+        path = args.out / "sheet.jpg"
+        write_image(path, contact_sheet(scenes, args.cols), jpeg_quality=90)
+        print(path)
+        return 0
+    kind: export.Kind = "video" if args.kind == "video" else args.kind
+    with _progress() as bar:
+        task = bar.add_task(f"synth {args.kind}", total=args.n)
+        index = export.generate(kind, args.out, args.n, args.seed, workers, opts,
+                                progress=lambda k: bar.advance(task, k))
+    print(f"wrote {args.n} {args.kind} to {args.out} (index: {index.name})")
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    """Generate a sample card photographed front and back, and print what a reader must return."""
+    from edge.schema import Envelope
+    from edge.synth import dataset
+    from edge.synth.card import render_face
+    from edge.synth.export import write_image
+    from edge.synth.scene import make_scene
+    from edge.synth.values import random_values
+
+    rng = dataset.item_rng(args.seed, "scene", 0)
+    values = random_values(rng)
+    args.out.mkdir(parents=True, exist_ok=True)
+    sides = []
+    for side, layout in (("front", "moto_classic"), ("back", "single_column")):
+        from edge.synth.layouts import LAYOUTS
+
+        layout = layout if layout in LAYOUTS[side] else LAYOUTS[side][0]  # type: ignore[index]
+        face = render_face(values, side, layout, rng)  # type: ignore[arg-type]
+        scene = make_scene(face, rng, "good")
+        path = args.out / f"sample_{side}.jpg"
+        write_image(path, scene.image)
+        dataset.write_json(args.out / f"sample_{side}.json", dataset.scene_truth(scene))
+        sides.extend(dataset.truth_envelope(face).data)
+        err_console.print(f"[bold]{side}[/]: {path} (layout {layout}, corners in sample_{side}.json)")
+    print(Envelope.success(sides).to_json(confidences=False, indent=2))
+    return 0
+
+
+def score(args: argparse.Namespace) -> int:
+    from edge.eval.score import Scoreboard
+    from edge.schema import Envelope
+
+    pairs: list[tuple[Path, Path]]
+    if args.pred.is_dir():
+        pairs = [(p, args.truth / p.name) for p in sorted(args.pred.glob("*.json"))]
+    else:
+        pairs = [(args.pred, args.truth)]
+    board = Scoreboard()
+    for pred_path, truth_path in pairs:
+        board.add_envelope(Envelope.from_seed(_read_json(pred_path), "edge"),
+                           Envelope.from_seed(_read_json(truth_path), "edge"))
+    rows = board.rows()
+    if args.json:
+        figures = {name: {"n": n, "exact": round(acc, 4), "cer": round(c, 4)} for name, n, acc, c in rows}
+        print(json.dumps(figures))
+        return 0
+    table = Table(title=f"{len(pairs)} files, {board.sides} sides")
+    for col in ("field", "n", "exact match", "CER"):
+        table.add_column(col, justify="left" if col == "field" else "right")
+    for name, n, acc, c in rows:
+        table.add_row(name, str(n), f"{acc:.2%}", f"{c:.2%}")
+    Console().print(table)
+    return 0
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise DataError(f"{path} does not exist") from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError(f"{path} is not a readable JSON file: {exc}") from exc
+
+
+def bench_synth(args: argparse.Namespace) -> int:
+    from edge.eval.bench_synth import run
+
+    cfg = cast(Config, args.config_obj).synth
+    workers = cfg.workers if args.workers is None else args.workers
+    run(args.seconds, workers, out=sys.stdout)
+    return 0
+
+
+VAL_SEED = 424_242  # the fixed validation lines: never a training seed
+
+
+def train_recognizer(args: argparse.Namespace) -> int:
+    try:
+        from edge.train.data import build_cache
+        from edge.train.recognizer import TrainOptions, train
+    except ImportError as exc:
+        raise EdgeError(f"training needs the 'train' extra (pip install -e '.[train]'): {exc}") from exc
+
+    out: Path = args.out
+    caches = {"train": (out / f"train_s{args.seed}_n{args.train_lines}.npz", args.seed, args.train_lines),
+              "val": (out / f"val_n{args.val_lines}.npz", VAL_SEED, args.val_lines)}
+    for name, (path, seed, n) in caches.items():
+        if path.exists():
+            continue
+        with _progress() as bar:
+            task = bar.add_task(f"render {name} lines", total=n)
+            build_cache(path, n, seed, "train", args.workers, progress=lambda k: bar.advance(task, k))
+    best = train(TrainOptions(train=caches["train"][0], val=caches["val"][0], out=out, steps=args.steps,
+                              batch_size=args.batch, lr=args.lr, threads=args.threads,
+                              eval_every=args.eval_every, minutes=args.minutes, resume=args.resume,
+                              seed=args.seed))
+    print(f"best checkpoint: {best}")
+    return 0

@@ -1,0 +1,78 @@
+"""Read text lines: pre-process, batch by width bucket, run the model, CTC-decode with confidences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from edge.errors import ImageError
+from edge.ocr.charset import Codec
+from edge.ocr.ctc import greedy_decode, softmax
+from edge.ocr.preprocess import TIME_STRIDE, batch, bucket_width, resize_line
+from edge.runtime.base import InferenceRuntime
+from edge.runtime.manifest import load_manifest, verified_path
+from edge.runtime.registry import Backend, load_runtime
+
+MODEL_NAMES: dict[tuple[str, str], str] = {
+    ("onnx", "int8"): "recognizer-int8-onnx",
+    ("onnx", "fp32"): "recognizer-fp32-onnx",
+    ("tflite", "fp16"): "recognizer-tflite",
+}
+
+
+@dataclass(frozen=True)
+class LineRead:
+    text: str
+    confidence: float  # the least sure character's probability, 0..1
+    char_probs: tuple[float, ...]
+
+
+class Recognizer:
+    """A loaded line recogniser; build once per process and reuse."""
+
+    def __init__(self, runtime: InferenceRuntime, alphabet: str, max_batch: int = 32) -> None:
+        self.runtime = runtime
+        self.codec = Codec(alphabet)
+        self.max_batch = max_batch
+
+    @classmethod
+    def load(cls, models_dir: Path, backend: Backend = "onnx", precision: str = "int8",
+             threads: int = 1, warmup: bool = True) -> Recognizer:
+        manifest = load_manifest(models_dir)
+        name = MODEL_NAMES.get((backend, precision))
+        if name is None:
+            raise ValueError(f"no recogniser for backend {backend} at precision {precision}")
+        path, entry = verified_path(models_dir, name, manifest)
+        if not entry.charset:
+            raise ValueError(f"manifest entry {name} has no charset")
+        rec = cls(load_runtime(backend, path, threads), entry.charset)
+        if warmup:
+            rec.read([np.full((32, 128), 255, np.uint8)])
+        return rec
+
+    def read(self, images: list[NDArray[np.uint8]]) -> list[LineRead]:
+        """One result per crop, in order; crops of similar width share a batch."""
+        lines = []
+        for i, img in enumerate(images):
+            try:
+                lines.append(resize_line(img))
+            except ValueError as exc:
+                raise ImageError(f"line {i}: {exc}") from exc
+        results: list[LineRead | None] = [None] * len(lines)
+        buckets: dict[int, list[int]] = {}
+        for i, line in enumerate(lines):
+            buckets.setdefault(bucket_width(line.shape[1]), []).append(i)
+        for width, members in sorted(buckets.items()):
+            for start in range(0, len(members), self.max_batch):
+                chunk = members[start : start + self.max_batch]
+                logits = self.runtime.run(batch([lines[i] for i in chunk], width))
+                probs = softmax(logits)
+                for row, i in enumerate(chunk):
+                    steps = -(-lines[i].shape[1] // TIME_STRIDE)
+                    decoded = greedy_decode(probs[row], steps)
+                    results[i] = LineRead(self.codec.decode(decoded.ids), decoded.confidence,
+                                          tuple(decoded.char_probs))
+        return [r for r in results if r is not None]

@@ -1,0 +1,1 @@
+"""Inference backends behind one small interface; backend names appear only in ``registry``."""

@@ -1,0 +1,1 @@
+"""Training, export and quantization of the on-device models (extra ``train``: PyTorch)."""

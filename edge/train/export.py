@@ -1,0 +1,123 @@
+"""``edge export recognizer``: checkpoint → ONNX fp32 → static int8 (QDQ), with manifest entries.
+
+int8 uses onnxruntime's static quantization on the calibration lines kept in ``calibration/``
+(rendered by ``edge.synth`` from their own seed), per-channel weights, QDQ format.  The TFLite
+model is converted from the same checkpoint by ``edge.train.to_tflite`` in a separate converter
+environment (see models/README.md); this module records it in the manifest afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from edge.ocr.preprocess import LINE_HEIGHT, batch
+from edge.runtime.manifest import sha256_of, write_entry
+from edge.train.data import LineSet
+from edge.train.model import LineRecognizer, ModelSpec
+
+ONNX_OPSET = 17
+FILES = {"fp32": "recognizer_fp32.onnx", "int8": "recognizer_int8.onnx", "tflite": "recognizer_fp16.tflite"}
+NAMES = {"fp32": "recognizer-fp32-onnx", "int8": "recognizer-int8-onnx", "tflite": "recognizer-tflite"}
+
+
+def load_checkpoint(path: Path) -> tuple[LineRecognizer, dict[str, Any]]:
+    state = torch.load(path, map_location="cpu", weights_only=False)
+    spec_d = dict(state["spec"])
+    spec_d["channels"] = tuple(spec_d["channels"])
+    model = LineRecognizer(ModelSpec(**spec_d))
+    model.load_state_dict(state["model"])
+    model.eval()
+    return model, state
+
+
+def export_onnx(model: LineRecognizer, path: Path) -> None:
+    sample = torch.zeros(1, 1, LINE_HEIGHT, 256)
+    torch.onnx.export(model, (sample,), str(path), input_names=["image"], output_names=["logits"],
+                      dynamic_axes={"image": {0: "batch", 3: "width"}, "logits": {0: "batch", 1: "steps"}},
+                      opset_version=ONNX_OPSET, dynamo=False)
+
+
+class _CalibrationReader:
+    """Feeds calibration lines one at a time at their own bucket width (onnxruntime's reader API)."""
+
+    def __init__(self, lines: LineSet) -> None:
+        self._it: Iterator[dict[str, np.ndarray]] = iter(
+            {"image": batch([lines.image(i)])} for i in range(len(lines))
+        )
+
+    def get_next(self) -> dict[str, np.ndarray] | None:
+        return next(self._it, None)
+
+    def rewind(self) -> None:  # pragma: no cover - not used by MinMax calibration
+        raise NotImplementedError
+
+
+def quantize_int8(fp32: Path, out: Path, calibration: LineSet) -> None:
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    class Reader(CalibrationDataReader):  # type: ignore[misc]
+        def __init__(self) -> None:
+            self.inner = _CalibrationReader(calibration)
+
+        def get_next(self) -> dict[str, np.ndarray] | None:
+            return self.inner.get_next()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        prepped = Path(tmp) / "prepped.onnx"
+        quant_pre_process(str(fp32), str(prepped), skip_symbolic_shape=True)
+        quantize_static(str(prepped), str(out), Reader(), quant_format=QuantFormat.QDQ,
+                        activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, per_channel=True,
+                        extra_options={"ActivationSymmetric": False, "WeightSymmetric": True})
+
+
+def manifest_entry(path: Path, precision: str, backend: str, state: dict[str, Any],
+                   accuracy: dict[str, Any] | None = None) -> dict[str, Any]:
+    history = state.get("history", [])
+    return {
+        "file": path.name,
+        "sha256": sha256_of(path),
+        "task": "line-recognizer",
+        "backend": backend,
+        "precision": precision,
+        "input_shape": ["batch", 1, LINE_HEIGHT, "width"],
+        "input": "grey line, height 32, width = aspect-kept (max 768), (x/127.5 - 1), right-padded with 1.0",
+        "output": "logits (batch, width/4, classes); class 0 = CTC blank, class k = charset[k-1]",
+        "charset": state["charset"],
+        "size_bytes": path.stat().st_size,
+        "training": {
+            "recipe": "edge train recognizer (see models/README.md)",
+            "steps": state.get("step"),
+            "spec": state.get("spec"),
+            "val_cer_fp32": state.get("best_cer"),
+            "last_validation": history[-1] if history else None,
+        },
+        "accuracy": accuracy or {},
+    }
+
+
+def export_all(checkpoint: Path, models_dir: Path, calibration: Path) -> dict[str, Path]:
+    model, state = load_checkpoint(checkpoint)
+    models_dir.mkdir(parents=True, exist_ok=True)
+    fp32 = models_dir / FILES["fp32"]
+    int8 = models_dir / FILES["int8"]
+    export_onnx(model, fp32)
+    quantize_int8(fp32, int8, LineSet.load(calibration))
+    for precision, path in (("fp32", fp32), ("int8", int8)):
+        write_entry(models_dir, NAMES[precision], manifest_entry(path, precision, "onnx", state))
+    return {"fp32": fp32, "int8": int8}
+
+
+def record_accuracy(models_dir: Path, name: str, accuracy: dict[str, Any]) -> None:
+    """Store benchmark figures in a model's manifest entry (its file and sha256 unchanged)."""
+    doc = json.loads((models_dir / "manifest.json").read_text(encoding="utf-8"))
+    doc["models"][name]["accuracy"] = accuracy
+    (models_dir / "manifest.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n",
+                                              encoding="utf-8")

@@ -1,0 +1,100 @@
+"""The ``edge`` command, run as a user runs it: a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def edge(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("EDGE_")} | (env or {})
+    return subprocess.run([sys.executable, "-m", "edge", *args], capture_output=True, text=True,
+                          cwd=ROOT, env=full_env, timeout=300)
+
+
+@pytest.mark.parametrize("cmd", [[], ["synth"], ["synth", "cards"], ["synth", "scenes"], ["synth", "lines"],
+                                 ["synth", "video"], ["synth", "sheet"], ["bench"], ["bench", "synth"],
+                                 ["demo"], ["score"], ["config"]])
+def test_every_command_has_help(cmd: list[str]) -> None:
+    result = edge(*cmd, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "usage: edge" in result.stdout
+
+
+def test_demo_prints_ground_truth_of_both_sides(tmp_path: Path) -> None:
+    result = edge("demo", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    env = json.loads(result.stdout)
+    assert env["errorCode"] == "0"
+    assert [d["type"] for d in env["data"]] == ["vehicle_registration_front", "vehicle_registration_back"]
+    assert env["data"][0]["info"]["plate"] == env["data"][1]["info"]["plate"]
+    for side in ("front", "back"):
+        img = cv2.imread(str(tmp_path / f"sample_{side}.jpg"))
+        assert img is not None and img.shape[:2] == (720, 1280)
+
+
+def test_synth_video_writes_sequences(tmp_path: Path) -> None:
+    result = edge("synth", "video", "--n", "3", "--seed", "1", "--out", str(tmp_path), "--workers", "1",
+                  env={"EDGE_SYNTH__VIDEO_SECONDS": "2.5"})
+    assert result.returncode == 0, result.stderr
+    folders = sorted(p.name for p in tmp_path.iterdir() if p.is_dir())
+    assert [f.split("_")[-1] for f in folders] == ["hold", "card", "still"]
+    for folder in folders:
+        truth = json.loads((tmp_path / folder / "truth.json").read_text())
+        cap = cv2.VideoCapture(str(tmp_path / folder / "video.avi"))
+        count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
+        cap.release()
+        assert count == len(truth["frames"]) == 75
+        assert len(list((tmp_path / folder / "frames").glob("*.jpg"))) == 75
+
+
+def test_contact_sheet_command(tmp_path: Path) -> None:
+    result = edge("synth", "sheet", "--n", "8", "--cols", "4", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    sheet = cv2.imread(str(tmp_path / "sheet.jpg"))
+    assert sheet is not None and sheet.shape[1] > 4 * 320 and sheet.shape[0] > 2 * 180
+
+
+def test_score_command_reports_fields(tmp_path: Path) -> None:
+    info = {"name": "LÊ VĂN A", "plate": "29A-1234"}
+    truth = {"data": [{"type": "vehicle_registration_front", "info": info}],
+             "errorCode": "0", "errorMessage": "Success"}
+    pred = json.loads(json.dumps(truth))
+    pred["data"][0]["info"]["name"] = "LE VAN A"
+    (tmp_path / "p.json").write_text(json.dumps(pred))
+    (tmp_path / "t.json").write_text(json.dumps(truth))
+    result = edge("score", str(tmp_path / "p.json"), str(tmp_path / "t.json"), "--json")
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["plate"]["exact"] == 1.0 and figures["name"]["exact"] == 0.0
+    assert figures["ALL"]["exact"] == 0.5
+
+
+def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[synth]\nworkers = -1\n")
+    result = edge("--config", str(bad), "config", "check")
+    assert result.returncode == 2
+    assert "synth.workers" in result.stderr and "Traceback" not in result.stderr
+    result = edge("config", "check", env={"EDGE_SYNTH__NOPE": "1"})
+    assert result.returncode == 2 and "EDGE_SYNTH__NOPE" in result.stderr
+    result = edge("score", str(tmp_path / "missing.json"), str(bad))
+    assert result.returncode == 2 and "does not exist" in result.stderr and "Traceback" not in result.stderr
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = edge("synth", "cards", "--n", "1", "--out", str(blocker / "sub"))
+    assert result.returncode == 2 and "cannot create output folder" in result.stderr
+
+
+def test_config_show_reflects_environment() -> None:
+    result = edge("config", "show", env={"EDGE_SYNTH__WORKERS": "2"})
+    assert result.returncode == 0
+    assert "workers = 2" in result.stdout
