@@ -63,24 +63,24 @@ def demo(args: argparse.Namespace) -> int:
     from edge.synth import dataset
     from edge.synth.card import render_face
     from edge.synth.export import write_image
+    from edge.synth.layouts import LAYOUTS
     from edge.synth.scene import make_scene
+    from edge.synth.types import Side
     from edge.synth.values import random_values
 
     rng = dataset.item_rng(args.seed, "scene", 0)
     values = random_values(rng)
     args.out.mkdir(parents=True, exist_ok=True)
     sides = []
-    for side, layout in (("front", "moto_classic"), ("back", "single_column")):
-        from edge.synth.layouts import LAYOUTS
-
-        layout = layout if layout in LAYOUTS[side] else LAYOUTS[side][0]  # type: ignore[index]
-        face = render_face(values, side, layout, rng)  # type: ignore[arg-type]
+    side: Side
+    for side in ("front", "back"):
+        face = render_face(values, side, LAYOUTS[side][0], rng)
         scene = make_scene(face, rng, "good")
         path = args.out / f"sample_{side}.jpg"
         write_image(path, scene.image)
         dataset.write_json(args.out / f"sample_{side}.json", dataset.scene_truth(scene))
         sides.extend(dataset.truth_envelope(face).data)
-        err_console.print(f"[bold]{side}[/]: {path} (layout {layout}, corners in sample_{side}.json)")
+        err_console.print(f"[bold]{side}[/]: {path} (layout {face.layout}; corners in sample_{side}.json)")
     print(Envelope.success(sides).to_json(confidences=False, indent=2))
     return 0
 

@@ -142,6 +142,7 @@ def _clutter(rng: np.random.Generator, w: int, h: int, c: Conditions) -> Float:
         shadow = cv2.GaussianBlur(mask, (0, 0), 3)[..., None]
         roi = img[y0:y1, x0:x1] * (1 - 0.25 * shadow)
         img[y0:y1, x0:x1] = roi * (1 - mask) + sheet * mask
+    img = np.clip(img, 0, 255).astype(np.uint8)  # anti-aliased drawing needs 8-bit
     for _ in range(int(rng.integers(2, 7))):
         col = rng.uniform(10, 240, 3).tolist()
         if rng.random() < 0.5:
@@ -298,11 +299,16 @@ def glare_field(
     x1, y1 = min(w, int(centre[0] + reach) + 1), min(h, int(centre[1] + reach) + 1)
     if x1 <= x0 or y1 <= y0:
         return 0, 0, np.zeros((0, 0), np.float32)
-    yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    k = max(1, int(min(axes) / 24))  # smooth: evaluate on a coarse grid, then interpolate
+    gh, gw = (y1 - y0 + k - 1) // k + 1, (x1 - x0 + k - 1) // k + 1
+    yy, xx = np.mgrid[0:gh, 0:gw].astype(np.float32) * k
     ca, sa = math.cos(math.radians(angle)), math.sin(math.radians(angle))
-    dx, dy = xx - centre[0], yy - centre[1]
+    dx, dy = xx + (x0 - centre[0]), yy + (y0 - centre[1])
     r2 = ((dx * ca + dy * sa) / axes[0]) ** 2 + ((-dx * sa + dy * ca) / axes[1]) ** 2
-    return x0, y0, np.asarray(GLARE_PEAK * np.exp(-1.2 * r2 * r2) + 0.12 * np.exp(-0.5 * r2), np.float32)
+    field = (GLARE_PEAK * np.exp(-1.2 * r2 * r2) + 0.12 * np.exp(-0.5 * r2)).astype(np.float32)
+    if k > 1:
+        field = cv2.resize(field, ((gw - 1) * k + 1, (gh - 1) * k + 1), interpolation=cv2.INTER_LINEAR)
+    return x0, y0, np.asarray(field[: y1 - y0, : x1 - x0], np.float32)
 
 
 def glare_core_r2() -> float:

@@ -18,6 +18,7 @@ from edge.synth.scene import (
     card_width,
     corners_inside,
     drop_shadow,
+    paper_white,
     paste_card,
     project_card,
 )
@@ -246,8 +247,7 @@ def make_sequence(
     light = bd.make_lighting(rng, size)
     gain = light.gain
     if face is not None:  # wherever the card goes it must not be blown out (that would be glare)
-        bright = np.percentile(face.image[::3, ::3].reshape(-1, 3), 99.5, axis=0)
-        peak = float((light.gain.reshape(-1, 3).max(axis=0) * bright).max()) * 1.04
+        peak = float((light.gain[::4, ::4].max(axis=(0, 1)) * paper_white(face.image)).max()) * 1.04
         gain = light.gain * min(1.0, 245.0 / max(peak, 1.0))
     flicker = (float(rng.uniform(0.003, 0.02 if kind != "no_card" else 0.04)), float(rng.uniform(0.5, 3.0)))
     read, shot = float(rng.uniform(0.8, 2.5)), float(rng.uniform(0.02, 0.08))

@@ -13,43 +13,25 @@ from edge.synth import backdrop
 from edge.synth.card import render_face
 from edge.synth.layouts import LAYOUTS
 from edge.synth.scene import GOOD_MIN_WIDTH, SMALL_MAX_WIDTH, card_width, corners_inside, make_scene
-from edge.synth.types import CARD_H, CARD_W, QUALITIES, CardFace, CardValues, Quality, Scene, Side
+from edge.synth.types import CARD_H, CARD_W, QUALITIES, CardFace, Quality, Scene, Side
+from edge.synth.values import random_values
 
-VALUES = CardValues(
-    vehicle="moto",
-    name="NGUYỄN VĂN AN",
-    address="Số 12 ngõ 45 Nguyễn Trãi, P. Thượng Đình, Q. Thanh Xuân, Hà Nội",
-    id="012345",
-    plate="29A1-123.45",
-    authority="CÔNG AN TP HÀ NỘI",
-    place="Hà Nội",
-    engine="JC52E-1234567",
-    chassis="RLHJC5207AY123456",
-    brand="HONDA",
-    model="WAVE RSX",
-    color="Đỏ - Đen",
-    capacity="110",
-    pay_load="",
-    first_issue_date="12/03/2015",
-    last_issue_date="05/06/2020",
-    vehicle_type="Xe máy",
-    seats="2",
-    expiry_date="",
-)
 MARKERS = ((0, 0, 255), (0, 255, 0), (255, 0, 0), (255, 0, 255))  # TL, TR, BR, BL (BGR)
 MARK = 150  # marker square side, card pixels
 
 
 def real_face(side: Side = "front", seed: int = 0) -> CardFace:
+    rng = np.random.default_rng(seed)
     layouts = LAYOUTS[side]
-    return render_face(VALUES, side, layouts[seed % len(layouts)], np.random.default_rng(seed))
+    return render_face(random_values(rng), side, layouts[seed % len(layouts)], rng)
 
 
 def marked_face() -> CardFace:
     face = real_face("back", 1)
     img = face.image.copy()
-    for (x, y), colour in zip(((0, 0), (CARD_W - MARK, 0), (CARD_W - MARK, CARD_H - MARK), (0, CARD_H - MARK)),
-                              MARKERS, strict=True):
+    for (x, y), colour in zip(
+        ((0, 0), (CARD_W - MARK, 0), (CARD_W - MARK, CARD_H - MARK), (0, CARD_H - MARK)), MARKERS, strict=True
+    ):
         img[y : y + MARK, x : x + MARK] = colour
     return replace(face, image=img)
 
@@ -98,7 +80,7 @@ def check_markers(scene: Scene) -> None:
     c = scene.corners
     for i, colour in enumerate(MARKERS):
         x, y = c[i] + 0.07 * (c[(i + 2) % 4] - c[i])  # a little inside, along the diagonal
-        pixel = scene.image[int(round(y)), int(round(x))].astype(int)
+        pixel = scene.image[round(float(y)), round(float(x))].astype(int)
         assert np.abs(pixel - np.array(colour)).max() < 40, (i, pixel, colour)
 
 
@@ -180,8 +162,20 @@ def test_sizes_other_than_the_default(face: CardFace) -> None:
 
 def test_conditions_record_the_random_parameters(face: CardFace) -> None:
     scene = make_scene(face, np.random.default_rng(11), "good")
-    for key in ("rotation_deg", "tilt_deg", "width_frac", "background", "defocus_sigma", "motion_len",
-                "noise_read", "jpeg_quality", "glare", "shadow", "exposure", "white_balance_temp"):
+    for key in (
+        "rotation_deg",
+        "tilt_deg",
+        "width_frac",
+        "background",
+        "defocus_sigma",
+        "motion_len",
+        "noise_read",
+        "jpeg_quality",
+        "glare",
+        "shadow",
+        "exposure",
+        "white_balance_temp",
+    ):
         assert key in scene.conditions, key
     assert all(isinstance(v, float | str | bool | int) for v in scene.conditions.values())
 

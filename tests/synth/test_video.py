@@ -62,10 +62,10 @@ def test_held_frame_matches_its_corner_truth(face: CardFace) -> None:
     src = last.corners.astype(np.float32)
     dst = np.array([[-0.5, -0.5], [CARD_W - 0.5, -0.5], [CARD_W - 0.5, CARD_H - 0.5], [-0.5, CARD_H - 0.5]])
     m = cv2.getPerspectiveTransform(src, dst.astype(np.float32))
-    flat = cv2.warpPerspective(seq.frames[-1], m, (CARD_W, CARD_H))
+    flat = np.asarray(cv2.warpPerspective(seq.frames[-1], m, (CARD_W, CARD_H)), np.uint8)
     assert correlation(flat, face.image) > 0.6
-    wrong = cv2.warpPerspective(seq.frames[-1], cv2.getPerspectiveTransform(src + 8, dst.astype(np.float32)),
-                                (CARD_W, CARD_H))
+    off = cv2.getPerspectiveTransform(src + 8, dst.astype(np.float32))
+    wrong = np.asarray(cv2.warpPerspective(seq.frames[-1], off, (CARD_W, CARD_H)), np.uint8)
     assert correlation(wrong, face.image) < correlation(flat, face.image)
 
 
@@ -119,7 +119,11 @@ def test_write_sequence_round_trips(face: CardFace, tmp_path: Path) -> None:
     assert len(back) == len(seq.truth)
     for got, want in zip(back, seq.truth, strict=True):
         assert (got.index, got.card_visible, got.fully_in_frame, got.acceptable) == (
-            want.index, want.card_visible, want.fully_in_frame, want.acceptable)
+            want.index,
+            want.card_visible,
+            want.fully_in_frame,
+            want.acceptable,
+        )
         assert got.t == pytest.approx(want.t, abs=1e-4) and got.fill == pytest.approx(want.fill, abs=1e-4)
         assert got.speed_px_s == pytest.approx(want.speed_px_s, abs=0.01)
         assert got.blur_px == pytest.approx(want.blur_px, abs=1e-3)
