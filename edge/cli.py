@@ -83,7 +83,7 @@ def _add_train(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     rec.add_argument("--lr", type=float, default=2e-3, help="peak learning rate (one-cycle)")
     rec.add_argument("--threads", type=_positive, default=2, help="PyTorch threads")
     rec.add_argument("--workers", type=_positive, default=2, help="processes rendering the line cache")
-    rec.add_argument("--eval-every", type=_positive, default=500, help="steps between validations/checkpoints")
+    rec.add_argument("--eval-every", type=_positive, default=500, help="steps between checkpoints")
     rec.add_argument("--minutes", type=float, default=None, help="stop (and checkpoint) after this long")
     rec.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
     rec.set_defaults(handler=_run_train)

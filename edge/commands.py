@@ -148,7 +148,8 @@ def train_recognizer(args: argparse.Namespace) -> int:
             continue
         with _progress() as bar:
             task = bar.add_task(f"render {name} lines", total=n)
-            build_cache(path, n, seed, "train", args.workers, progress=lambda k: bar.advance(task, k))
+            build_cache(path, n, seed, "train", args.workers,
+                        progress=lambda k, t=task: bar.advance(t, k))  # type: ignore[misc]
     best = train(TrainOptions(train=caches["train"][0], val=caches["val"][0], out=out, steps=args.steps,
                               batch_size=args.batch, lr=args.lr, threads=args.threads,
                               eval_every=args.eval_every, minutes=args.minutes, resume=args.resume,

@@ -52,7 +52,7 @@ def test_synth_video_writes_sequences(tmp_path: Path) -> None:
         cap = cv2.VideoCapture(str(tmp_path / folder / "video.avi"))
         count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
         cap.release()
-        assert count == len(truth["frames"]) == 75
+        assert count == len(truth["truth"]) == 75
         assert len(list((tmp_path / folder / "frames").glob("*.jpg"))) == 75
 
 

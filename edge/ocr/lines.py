@@ -40,9 +40,10 @@ class LineBox:
 @dataclass(frozen=True)
 class LineParams:
     ink_threshold: float = 0.62  # ink is darker than this fraction of the local paper brightness
+    weak_ink_threshold: float = 0.72  # fainter pixels count when connected to ink
     min_height: int = 6
     max_height: int = 90
-    word_gap: float = 1.2
+    word_gap: float = 1.6
 
 
 def ink_mask(card: UInt8, params: LineParams = LineParams()) -> UInt8:
@@ -52,7 +53,14 @@ def ink_mask(card: UInt8, params: LineParams = LineParams()) -> UInt8:
     paper = cv2.dilate(paper, np.ones((31, 1), np.uint8))
     paper = cv2.GaussianBlur(paper, (0, 0), 8)
     ratio = dark.astype(np.float32) / np.maximum(paper.astype(np.float32), 1.0)
-    mask = (ratio < params.ink_threshold).astype(np.uint8) * 255
+    strong = ratio < params.ink_threshold
+    weak = (ratio < params.weak_ink_threshold).astype(np.uint8)
+    # hysteresis: faint anti-aliased strokes count when they touch clearly dark ink
+    n, labels = cv2.connectedComponents(weak, connectivity=8)
+    keep = np.zeros(n, bool)
+    keep[np.unique(labels[strong])] = True
+    keep[0] = False
+    mask = keep[labels].astype(np.uint8) * 255
     if card.ndim == 3:
         mask[_stamp_mask(card) > 0] = 0
     return np.asarray(mask, np.uint8)
@@ -68,8 +76,12 @@ def _stamp_mask(card: UInt8) -> UInt8:
     big = [i for i in range(1, n) if stats[i, cv2.CC_STAT_HEIGHT] > 60 and stats[i, cv2.CC_STAT_WIDTH] > 60]
     if not big:
         return np.zeros_like(red)
-    out = np.isin(labels, big).astype(np.uint8) * 255
-    return np.asarray(cv2.bitwise_and(cv2.dilate(out, np.ones((3, 3), np.uint8)), red), np.uint8)
+    out = np.zeros_like(red)
+    for i in big:  # the whole disc around the blob: ring text and star included
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        cx, cy, r = x + w // 2, y + h // 2, int(0.6 * max(w, h))
+        cv2.circle(out, (cx, cy), r, 255, -1)
+    return np.asarray(cv2.bitwise_and(out, red), np.uint8)
 
 
 def _remove_rules(mask: UInt8) -> UInt8:
@@ -78,15 +90,16 @@ def _remove_rules(mask: UInt8) -> UInt8:
     v_lines = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((45, 1), np.uint8))
     rules = cv2.dilate(cv2.bitwise_or(h_lines, v_lines), np.ones((3, 3), np.uint8))  # and their soft edges
     out = cv2.subtract(mask, rules)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(out, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(out, connectivity=8)
     tiny_ids = np.nonzero((stats[:, cv2.CC_STAT_HEIGHT] <= 3) & (stats[:, cv2.CC_STAT_WIDTH] <= 4))[0]
     tiny_ids = tiny_ids[tiny_ids > 0]
     if len(tiny_ids):
         tiny = np.isin(labels, tiny_ids).astype(np.uint8) * 255
         # dots in a long horizontal chain are a dotted rule; a colon's two dots are not
         chains = cv2.dilate(tiny, np.ones((1, 9), np.uint8))
-        m, chain_labels, chain_stats, _ = cv2.connectedComponentsWithStats(chains, connectivity=8)
-        rule_ids = np.nonzero((chain_stats[:, cv2.CC_STAT_WIDTH] > 40) & (chain_stats[:, cv2.CC_STAT_HEIGHT] <= 6))[0]
+        _, chain_labels, chain_stats, _ = cv2.connectedComponentsWithStats(chains, connectivity=8)
+        long_thin = (chain_stats[:, cv2.CC_STAT_WIDTH] > 40) & (chain_stats[:, cv2.CC_STAT_HEIGHT] <= 6)
+        rule_ids = np.nonzero(long_thin)[0]
         rule_ids = rule_ids[rule_ids > 0]
         if len(rule_ids):
             out[(tiny > 0) & np.isin(chain_labels, rule_ids)] = 0
@@ -98,56 +111,85 @@ def _remove_rules(mask: UInt8) -> UInt8:
     return np.asarray(out, np.uint8)
 
 
-# A letter blob: x0, y0, x1, y1, and whether it is a colon (which ends a label).
+# A letter: x0, y0, x1, y1, and whether it is a colon (which ends a label).
 Frag = tuple[int, int, int, int, bool]
 
 
-def _letters(ink: UInt8, params: LineParams) -> list[Frag]:
-    """Letters with their diacritics (joined by a vertical dilation), as boxes; colons flagged."""
-    blobs = cv2.dilate(ink, np.ones((7, 1), np.uint8))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(blobs, connectivity=8)
-    frags: list[Frag] = []
-    for i in range(1, n):
-        x, y, w, h, area = (int(v) for v in stats[i, :5])
-        if h > params.max_height or area < 4:
+def _components(ink: UInt8) -> NDArray[np.int32]:
+    """(x0, y0, x1, y1, area) of each 8-connected ink component."""
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    st = stats[1:].astype(np.int32)
+    return np.stack([st[:, 0], st[:, 1], st[:, 0] + st[:, 2], st[:, 1] + st[:, 3], st[:, 4]], axis=1)
+
+
+def _split_marks(comps: NDArray[np.int32], params: LineParams) -> tuple[list[Frag], NDArray[np.int32]]:
+    """Letters (with colons made of two dots) apart from marks: tone marks, dots, commas."""
+    heights = comps[:, 3] - comps[:, 1]
+    keep = (heights <= params.max_height) & (comps[:, 4] >= 2)
+    comps, heights = comps[keep], heights[keep]
+    solid = heights[(heights >= 5) & (comps[:, 4] >= 10)]
+    typical = float(np.median(solid)) if len(solid) else 10.0
+    letter = heights >= max(5.0, 0.45 * typical)
+    letters: list[Frag] = [(int(c[0]), int(c[1]), int(c[2]), int(c[3]), False) for c in comps[letter]]
+    bodies = comps[letter]
+    marks = comps[~letter]
+    used = np.zeros(len(marks), bool)
+    order = np.argsort(marks[:, 0], kind="stable")
+    for a_i, a in enumerate(order):
+        if used[a]:
             continue
-        box = (x, y + 3, x + w, y + h - 3)  # the dilation added 3 px above and below
-        colon = False
-        if w <= 0.5 * h and h >= 7:
-            sub = (ink[y : y + h, x : x + w] > 0) & (labels[y : y + h, x : x + w] == i)
-            colon = _is_colon(sub.astype(np.uint8))
-        frags.append((*box, colon))
-    return frags
-
-
-def _is_colon(ink: UInt8) -> bool:
-    """Two small, similar dots one above the other."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    if n != 3:
-        return False
-    (x1, y1, w1, h1, a1), (x2, y2, w2, h2, a2) = (tuple(int(v) for v in stats[k, :5]) for k in (1, 2))
-    square = max(h1, h2) <= 2 * min(w1, w2) + 1 and max(w1, w2) <= 2 * min(h1, h2) + 1
-    stacked = abs((x1 + w1 / 2) - (x2 + w2 / 2)) <= max(w1, w2) and abs(y1 - y2) >= max(h1, h2)
-    return square and stacked and max(a1, a2) <= 3 * min(a1, a2) + 2
+        ax0, ay0, ax1, ay1, aa = (int(v) for v in marks[a])
+        for b in order[a_i + 1 :]:
+            bx0, by0, bx1, by1, ba = (int(v) for v in marks[b])
+            if bx0 > ax1 + 1:
+                break
+            w = max(ax1 - ax0, bx1 - bx0)
+            h = max(ay1 - ay0, by1 - by0)
+            gap = max(by0 - ay1, ay0 - by1)
+            dots = all(0.5 * (y1 - y0) <= x1 - x0 <= 2.0 * (y1 - y0) + 1 and y1 - y0 <= 0.4 * typical + 1
+                       for x0, y0, x1, y1 in ((ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1)))
+            similar = dots and max(aa, ba) <= 3 * min(aa, ba) + 2
+            if used[b] or not similar or abs((ax0 + ax1) - (bx0 + bx1)) > w or not (h <= gap <= 4 * h + 2):
+                continue
+            top, bottom = min(ay1, by1), max(ay0, by0)  # the empty space between the two dots
+            between = ((bodies[:, 0] < max(ax1, bx1)) & (bodies[:, 2] > min(ax0, bx0))
+                       & (bodies[:, 1] < bottom) & (bodies[:, 3] > top))
+            if between.any():  # marks above and below a letter (Ộ, Ậ), not a colon
+                continue
+            used[a] = used[b] = True
+            letters.append((min(ax0, bx0), min(ay0, by0), max(ax1, bx1), max(ay1, by1), True))
+            break
+    return letters, marks[~used]
 
 
 def detect_lines(card: UInt8, params: LineParams = LineParams()) -> list[LineBox]:
     """Text-line boxes (x0, y0, x1, y1; x1/y1 exclusive) in reading order."""
     ink = _remove_rules(ink_mask(card, params))
-    lines = _group(_letters(ink, params), params.word_gap)
+    comps = _components(ink)
+    if not len(comps):
+        return []
+    letters, marks = _split_marks(comps, params)
+    lines, leftover = _group(letters, marks, params.word_gap)
+    _attach_marks(lines, leftover)
+    lines.sort(key=lambda b: ((b[1] + b[3]) // 2 // 12, b[0]))
     return [LineBox(*b[:4]) for b in lines if b[3] - b[1] >= params.min_height and b[2] - b[0] >= 4]
 
 
-def _group(frags: list[Frag], gap: float) -> list[list[int]]:
+def _group(letters: list[Frag], marks: NDArray[np.int32],
+           gap: float) -> tuple[list[list[int]], NDArray[np.int32]]:
     """Merge letters, left to right, into the line on their row whose end is near enough.
 
-    A letter joins a line when it overlaps the line's row by half the smaller height (commas and
-    dots included) and the gap is under ``gap`` times the line's height; a colon closes a line
-    (what follows a label's colon is its value, a line of its own).
+    A letter joins a line when it overlaps the line's row by half the smaller height and the
+    gap is under ``gap`` times the line's height; a colon closes a line (what follows a label's
+    colon is its value, a line of its own).  Marks on the row (dots, commas, hyphens) join the
+    same way but never start a line; the marks left over are returned.
     """
-    ordered = sorted(frags, key=lambda b: (b[0], b[1]))
+    items = [(x0, y0, x1, y1, 1 if colon else 0) for x0, y0, x1, y1, colon in letters]
+    items += [(int(m[0]), int(m[1]), int(m[2]), int(m[3]), 2) for m in marks]
+    items.sort(key=lambda b: (b[0], b[1]))
     open_lines: list[list[int]] = []  # x0, y0, x1, y1, closed
-    for x0, y0, x1, y1, colon in ordered:
+    leftover: list[tuple[int, int, int, int, int]] = []
+    for x0, y0, x1, y1, kind in items:
         best, best_gap = None, 1e9
         bh = y1 - y0
         for line in open_lines:
@@ -155,20 +197,40 @@ def _group(frags: list[Frag], gap: float) -> list[list[int]]:
                 continue
             lh = line[3] - line[1]
             overlap = min(line[3], y1) - max(line[1], y0)
-            if overlap < 0.5 * min(bh, lh) or bh > 1.8 * lh + 4:
+            need = 0.3 * bh if kind == 2 else 0.5 * min(bh, lh)  # a comma hangs below the row
+            if overlap < need or (bh > 2.2 * lh + 3 and kind == 0):
                 continue
             dx = x0 - line[2]
             if dx > gap * max(lh, 0.8 * bh) or x0 < line[0] - 2:
                 continue
             if dx < best_gap:
                 best, best_gap = line, dx
-        if best is None:
-            open_lines.append([x0, y0, x1, y1, int(colon)])
+        if best is not None:
+            best[:] = [min(best[0], x0), min(best[1], y0), max(best[2], x1), max(best[3], y1), int(kind == 1)]
+        elif kind == 2:
+            leftover.append((x0, y0, x1, y1, 0))
         else:
-            best[:] = [min(best[0], x0), min(best[1], y0), max(best[2], x1), max(best[3], y1), int(colon)]
-    lines = [line[:4] for line in open_lines]
-    lines.sort(key=lambda b: ((b[1] + b[3]) // 2 // 12, b[0]))
-    return lines
+            open_lines.append([x0, y0, x1, y1, int(kind == 1)])
+    rest = np.array(leftover, np.int32).reshape(-1, 5)
+    return [line[:4] for line in open_lines], rest
+
+
+def _attach_marks(lines: list[list[int]], marks: NDArray[np.int32]) -> None:
+    """Grow each line to take in the tone marks, dots and commas above, below and inside it."""
+    if not lines or not len(marks):
+        return
+    boxes = np.array(lines, np.int32)
+    heights = boxes[:, 3] - boxes[:, 1]
+    for x0, y0, x1, y1, _ in marks:
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        inside = ((boxes[:, 0] - 2 <= cx) & (cx <= boxes[:, 2] + 2)
+                  & (boxes[:, 1] - 0.7 * heights <= cy) & (cy <= boxes[:, 3] + 0.5 * heights))
+        hits = np.nonzero(inside)[0]
+        if not len(hits):
+            continue
+        k = int(hits[np.argmin(np.abs((boxes[hits, 1] + boxes[hits, 3]) / 2 - cy))])
+        line = lines[k]
+        line[:] = [min(line[0], int(x0)), min(line[1], int(y0)), max(line[2], int(x1)), max(line[3], int(y1))]
 
 
 def iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:

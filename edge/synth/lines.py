@@ -70,7 +70,7 @@ def render_line(text: str, rng: np.random.Generator, font_split: Split = "train"
 
 def random_line(rng: np.random.Generator, font_split: Split = "train") -> LineSample:
     """A random Vietnamese line (field values, labels, words) rendered by ``render_line``."""
-    from edge.synth.values import random_text_line
+    from edge.synth.textlines import random_text_line
 
     return render_line(random_text_line(rng), rng, font_split)
 

@@ -52,7 +52,8 @@ def build_cache(path: Path, n: int, seed: int, split: Split = "train", workers: 
     tasks += [("card_lines", list(range(s, min(s + step, n_cards)))) for s in range(0, n_cards, step)]
     results: list[tuple[list[NDArray[np.uint8]], list[str]]] = [([], []) for _ in tasks]
     with ProcessPoolExecutor(max(1, workers), mp_context=get_context("spawn")) as pool:
-        futures = {pool.submit(_render_chunk, seed, kind, idx, split): k for k, (kind, idx) in enumerate(tasks)}
+        futures = {pool.submit(_render_chunk, seed, kind, idx, split): k
+                   for k, (kind, idx) in enumerate(tasks)}
         for future in as_completed(futures):
             k = futures[future]
             results[k] = future.result()

@@ -48,9 +48,10 @@ def test_checker_detects_a_font_that_lacks_letters() -> None:
 
 
 def test_both_roles_and_both_splits_exist() -> None:
+    role: fonts.Role
     for role in ("label", "value"):
-        assert fonts.select(role, "train") and fonts.select(role, "heldout")  # type: ignore[arg-type]
-        assert fonts.select(role, "train", bold=True)  # type: ignore[arg-type]
+        assert fonts.select(role, "train") and fonts.select(role, "heldout")
+        assert fonts.select(role, "train", bold=True)
 
 
 def test_missing_font_names_the_package() -> None:
