@@ -62,26 +62,33 @@ def ink_mask(card: UInt8, params: LineParams = LineParams()) -> UInt8:
     keep[0] = False
     mask = keep[labels].astype(np.uint8) * 255
     if card.ndim == 3:
-        mask[_stamp_mask(card) > 0] = 0
+        disc, red = _stamp(card)
+        mask[red > 0] = 0
+        # inside the stamp only clearly dark print counts: its faint speckle is not text
+        mask[(disc > 0) & (ratio > 0.5 * params.ink_threshold + 0.25)] = 0
     return np.asarray(mask, np.uint8)
 
 
-def _stamp_mask(card: UInt8) -> UInt8:
-    """Red ink that forms a blob far taller than a line of text: the round stamp."""
+def _stamp(card: UInt8) -> tuple[UInt8, UInt8]:
+    """The round stamp: its disc, and its red ink (a red blob far taller than a line of text)."""
     hsv = cv2.cvtColor(card, cv2.COLOR_BGR2HSV)
-    hue, sat = hsv[:, :, 0], hsv[:, :, 1]
+    hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
     red = (((hue < 12) | (hue > 165)) & (sat > 50)).astype(np.uint8) * 255
     blob = cv2.morphologyEx(red, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(blob, connectivity=8)
-    big = [i for i in range(1, n) if stats[i, cv2.CC_STAT_HEIGHT] > 60 and stats[i, cv2.CC_STAT_WIDTH] > 60]
+    big = [i for i in range(1, n)
+           if stats[i, cv2.CC_STAT_HEIGHT] > 60 and stats[i, cv2.CC_STAT_WIDTH] > 60
+           and 0.7 < stats[i, cv2.CC_STAT_WIDTH] / stats[i, cv2.CC_STAT_HEIGHT] < 1.45]  # round
     if not big:
-        return np.zeros_like(red)
+        return np.zeros_like(red), np.zeros_like(red)
     out = np.zeros_like(red)
     for i in big:  # the whole disc around the blob: ring text and star included
         x, y, w, h = (int(v) for v in stats[i, :4])
         cx, cy, r = x + w // 2, y + h // 2, int(0.6 * max(w, h))
         cv2.circle(out, (cx, cy), r, 255, -1)
-    return np.asarray(cv2.bitwise_and(out, red), np.uint8)
+    stamp_red = cv2.bitwise_and(out, red)
+    stamp_red[val < 110] = 0  # black print under the stamp's ink stays
+    return out, np.asarray(stamp_red, np.uint8)
 
 
 def _remove_rules(mask: UInt8) -> UInt8:
@@ -197,7 +204,8 @@ def _group(letters: list[Frag], marks: NDArray[np.int32],
                 continue
             lh = line[3] - line[1]
             overlap = min(line[3], y1) - max(line[1], y0)
-            need = 0.3 * bh if kind == 2 else 0.5 * min(bh, lh)  # a comma hangs below the row
+            small = kind == 2 or bh < 0.6 * lh
+            need = 0.3 * bh if small else 0.5 * min(bh, lh)  # a comma hangs below the row
             if overlap < need or (bh > 2.2 * lh + 3 and kind == 0):
                 continue
             dx = x0 - line[2]
@@ -224,7 +232,7 @@ def _attach_marks(lines: list[list[int]], marks: NDArray[np.int32]) -> None:
     for x0, y0, x1, y1, _ in marks:
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         inside = ((boxes[:, 0] - 2 <= cx) & (cx <= boxes[:, 2] + 2)
-                  & (boxes[:, 1] - 0.7 * heights <= cy) & (cy <= boxes[:, 3] + 0.5 * heights))
+                  & (boxes[:, 1] - 0.55 * heights <= cy) & (cy <= boxes[:, 3] + 0.4 * heights))
         hits = np.nonzero(inside)[0]
         if not len(hits):
             continue
