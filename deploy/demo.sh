@@ -2,5 +2,5 @@
 # Quick start, step 1: set everything up, then run the main job on the built-in sample.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-EDGE_EXTRAS="${EDGE_EXTRAS:-dev}" bash deploy/setup.sh
+bash deploy/setup.sh
 exec .venv/bin/edge demo "$@"

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Set up this checkout on a fresh Debian 12 / Raspberry Pi OS (Bookworm) machine:
 # system packages (fonts with every Vietnamese letter), a virtual environment in .venv,
-# and the package with the extras named in $EDGE_EXTRAS (default: dev).
+# and the package with the extras named in $EDGE_EXTRAS (default: none; the tests use dev,train,bench).
 # Idempotent and quick when nothing changed; needs root or sudo for apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-EXTRAS="${EDGE_EXTRAS:-dev}"
+EXTRAS="${EDGE_EXTRAS-}"
 APT_PACKAGES=(
   python3-venv python3-pip
   # Fonts that cover every Vietnamese letter (edge/synth/fonts.py lists which file comes from which).
   fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-noto-core fonts-texgyre
+  # Tesseract 5 with Vietnamese: a peer measured by `edge bench ocr`, not used by the product.
+  tesseract-ocr tesseract-ocr-vie
 )
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
@@ -42,7 +44,11 @@ want="$(sha256sum pyproject.toml | cut -d' ' -f1) $EXTRAS"
 if [[ ! -f $stamp || "$(cat "$stamp")" != "$want" ]]; then
   log "installing the edge package with extras [$EXTRAS]"
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e ".[$EXTRAS]"
+  if [[ -n $EXTRAS ]]; then
+    .venv/bin/python -m pip install -q -e ".[$EXTRAS]"
+  else
+    .venv/bin/python -m pip install -q -e .
+  fi
   echo "$want" >"$stamp"
 fi
 log "ready: .venv/bin/edge --help"

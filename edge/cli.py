@@ -62,6 +62,20 @@ def _add_bench(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     synth.add_argument("--seconds", type=float, default=10.0, help="time spent on each measure")
     synth.add_argument("--workers", type=int, default=None, help="processes for the line crops (0 = cores)")
     synth.set_defaults(handler=_run_bench_synth)
+    ocr = what.add_parser("ocr", help="line recogniser vs Tesseract and AsterOCR on held-out lines")
+    ocr.add_argument("--n", type=_positive, default=1000, help="held-out lines (unseen fonts and seeds)")
+    ocr.add_argument("--seed", type=int, default=31337)
+    ocr.add_argument("--peers", default="tesseract,asterocr", help="comma list; empty for none")
+    ocr.add_argument("--peer-n", type=_positive, default=300, help="lines given to each peer (they are slow)")
+    ocr.add_argument("--update-manifest", action="store_true", help="store the figures in models/manifest.json")
+    ocr.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
+    ocr.set_defaults(handler=_run_bench_ocr)
+
+
+def _run_bench_ocr(args: argparse.Namespace) -> int:
+    from edge.eval.bench_ocr import run
+
+    return run(args)
 
 
 def _run_bench_synth(args: argparse.Namespace) -> int:
@@ -93,6 +107,39 @@ def _run_train(args: argparse.Namespace) -> int:
     from edge import commands
 
     return commands.train_recognizer(args)
+
+
+def _add_read_lines(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    rl = sub.add_parser("read-lines", help="recognise each image as one text line: path, text, confidence")
+    rl.add_argument("images", type=Path, nargs="+", metavar="IMG", help="line images (any format OpenCV reads)")
+    rl.add_argument("--backend", choices=["onnx", "tflite"], default=None, help="default: config ocr.backend")
+    rl.add_argument("--precision", choices=["int8", "fp32", "fp16"], default=None,
+                    help="default: config ocr.precision (tflite is fp16)")
+    rl.add_argument("--threads", type=_positive, default=None, help="default: config ocr.threads")
+    rl.set_defaults(handler=_run_read_lines)
+
+
+def _run_read_lines(args: argparse.Namespace) -> int:
+    from edge import commands
+
+    return commands.read_lines(args)
+
+
+def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = sub.add_parser("export", help="export a trained model to ONNX fp32 + int8 (needs the 'train' extra)")
+    what = export.add_subparsers(dest="model", required=True, metavar="MODEL")
+    rec = what.add_parser("recognizer", help="checkpoint -> models/recognizer_{fp32,int8}.onnx + manifest")
+    rec.add_argument("checkpoint", type=Path, help="e.g. runs/recognizer/best.pt")
+    rec.add_argument("--models", type=Path, default=None, help="models folder (default: config ocr.models_dir)")
+    rec.add_argument("--calibration", type=Path, default=Path("calibration/recognizer_lines.npz"),
+                     help="int8 calibration lines (made by `edge calibrate recognizer` if missing)")
+    rec.set_defaults(handler=_run_export)
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from edge import commands
+
+    return commands.export_recognizer(args)
 
 
 def _add_demo(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -148,7 +195,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", type=Path, default=None,
                         help="TOML config file (default: $EDGE_CONFIG, else /etc/edge/edge.toml if present)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_demo, _add_synth, _add_bench, _add_train, _add_score, _add_config):
+    for add in (_add_demo, _add_read_lines, _add_synth, _add_bench, _add_train, _add_export, _add_score,
+                _add_config):
         add(sub)
     return parser
 

@@ -156,3 +156,34 @@ def train_recognizer(args: argparse.Namespace) -> int:
                               seed=args.seed))
     print(f"best checkpoint: {best}")
     return 0
+
+
+def read_lines(args: argparse.Namespace) -> int:
+    from edge.ocr.recognizer import Recognizer, read_line_files
+
+    cfg = cast(Config, args.config_obj).ocr
+    backend = args.backend or cfg.backend
+    precision = args.precision or ("fp16" if backend == "tflite" else cfg.precision)
+    rec = Recognizer.load(cfg.models_path(), backend, precision, args.threads or cfg.threads)
+    failed = 0
+    for path, result in read_line_files(list(args.images), rec):
+        if isinstance(result, str):
+            failed += 1
+            print(f"edge: error: {result}", file=sys.stderr)
+        else:
+            print(f"{path}\t{result.text}\t{result.confidence:.4f}")
+    return 1 if failed else 0
+
+
+def export_recognizer(args: argparse.Namespace) -> int:
+    try:
+        from edge.train.export import export_all
+    except ImportError as exc:
+        raise EdgeError(f"export needs the 'train' extra (pip install -e '.[train]'): {exc}") from exc
+    from edge.train.calibration import ensure_calibration
+
+    models = args.models or cast(Config, args.config_obj).ocr.models_path()
+    calibration = ensure_calibration(args.calibration)
+    for precision, path in export_all(args.checkpoint, models, calibration).items():
+        print(f"{precision}: {path} ({path.stat().st_size / 1e6:.2f} MB)")
+    return 0

@@ -49,9 +49,24 @@ class SynthConfig(Section):
     font_split: Literal["train", "heldout"] = "train"
 
 
+class OcrConfig(Section):
+    """The on-device recogniser: which runtime and model, and how many threads it may use."""
+
+    backend: Literal["onnx", "tflite"] = "onnx"
+    precision: Literal["int8", "fp32", "fp16"] = "int8"  # fp16 is the TFLite model
+    threads: int = Field(default=1, ge=1, le=16)
+    models_dir: str = ""  # empty: the models/ folder shipped with the package
+
+    def models_path(self) -> Path:
+        from edge.runtime.manifest import default_models_dir
+
+        return Path(self.models_dir) if self.models_dir else default_models_dir()
+
+
 class Config(Section):
     log: LogConfig = LogConfig()
     synth: SynthConfig = SynthConfig()
+    ocr: OcrConfig = OcrConfig()
 
 
 def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
@@ -111,10 +126,8 @@ def _describe(exc: ValidationError, path: Path | None, text: str, env_keys: dict
     lines = []
     for err in exc.errors():
         key = ".".join(str(p) for p in err["loc"])
-        if err["type"] == "extra_forbidden":
-            problem = "unknown key"
-        else:
-            problem = f"{err['msg']} (got {err.get('input')!r})"
+        unknown = err["type"] == "extra_forbidden"
+        problem = "unknown key" if unknown else f"{err['msg']} (got {err.get('input')!r})"
         if key in env_keys:
             where = f"environment variable {env_keys[key]}"
         elif path is not None:

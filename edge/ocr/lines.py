@@ -1,10 +1,12 @@
-"""Find every printed text line on a rectified card (classical, numpy + OpenCV, ~ms on a Pi).
+"""Find every printed text line on a rectified card (classical: numpy + OpenCV, no model).
 
-The card's security print is pale (blue-green guilloche) and the text is dark or saturated
-red, so ink is what stays dark after dividing out the paper's shading.  Ruled grid lines and
-dotted rules are removed by shape, the stamp by its size in the red channel; characters (with
-their diacritics) are joined into words by a small dilation, and words into lines when they sit
-on the same row with a gap under about one text height.
+The card's security print is pale blue-green and the text dark or saturated red, so ink is what
+stays dark after dividing out the paper's shading (with hysteresis, so thin light strokes of a
+worn ribbon survive).  Ruled lines, dotted rules and the frame are removed by shape; the round
+stamp by its red disc (black print under it stays).  Components are split into letters and
+marks (tone marks, dots, commas); letters join left to right into the line on their row while
+the gap stays under ``word_gap`` text heights, a colon closes a label so its value starts a line
+of its own, and marks join the line they sit on or above.
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ def _stamp(card: UInt8) -> tuple[UInt8, UInt8]:
     hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
     red = (((hue < 12) | (hue > 165)) & (sat > 50)).astype(np.uint8) * 255
     blob = cv2.morphologyEx(red, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(blob, connectivity=8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(blob, connectivity=8)
     big = [i for i in range(1, n)
            if stats[i, cv2.CC_STAT_HEIGHT] > 60 and stats[i, cv2.CC_STAT_WIDTH] > 60
            and 0.7 < stats[i, cv2.CC_STAT_WIDTH] / stats[i, cv2.CC_STAT_HEIGHT] < 1.45]  # round

@@ -76,3 +76,30 @@ class Recognizer:
                     results[i] = LineRead(self.codec.decode(decoded.ids), decoded.confidence,
                                           tuple(decoded.char_probs))
         return [r for r in results if r is not None]
+
+
+def read_line_files(paths: list[Path], recognizer: Recognizer) -> list[tuple[Path, LineRead | str]]:
+    """Read each image file as one text line; an unreadable file gives its error message instead."""
+    import cv2
+
+    images: list[NDArray[np.uint8]] = []
+    readable: list[int] = []
+    out: list[tuple[Path, LineRead | str]] = []
+    for i, path in enumerate(paths):
+        try:
+            data = np.fromfile(path, np.uint8)
+        except OSError as exc:
+            out.append((path, f"cannot read {path}: {exc.strerror}"))
+            continue
+        img = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
+        if img is None:
+            out.append((path, f"{path} is not an image this reader can decode"))
+            continue
+        if img.shape[0] < 4 or img.shape[1] < 4:
+            out.append((path, f"{path} is too small to hold a line of text ({img.shape[1]}x{img.shape[0]})"))
+            continue
+        out.append((path, ""))
+        images.append(np.asarray(img, np.uint8))
+        readable.append(i)
+    reads = iter(recognizer.read(images))
+    return [(p, next(reads) if r == "" else r) for p, r in out]

@@ -77,3 +77,11 @@ def write_entry(models_dir: Path, name: str, entry: dict[str, Any]) -> None:
     doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"models": {}}
     doc.setdefault("models", {})[name] = entry
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def record_accuracy(models_dir: Path, name: str, accuracy: dict[str, Any]) -> None:
+    """Store benchmark figures in a model's manifest entry (its file and sha256 unchanged)."""
+    path = models_dir / MANIFEST
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["models"][name]["accuracy"] = accuracy
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -8,7 +8,6 @@ environment (see models/README.md); this module records it in the manifest after
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -113,11 +112,3 @@ def export_all(checkpoint: Path, models_dir: Path, calibration: Path) -> dict[st
     for precision, path in (("fp32", fp32), ("int8", int8)):
         write_entry(models_dir, NAMES[precision], manifest_entry(path, precision, "onnx", state))
     return {"fp32": fp32, "int8": int8}
-
-
-def record_accuracy(models_dir: Path, name: str, accuracy: dict[str, Any]) -> None:
-    """Store benchmark figures in a model's manifest entry (its file and sha256 unchanged)."""
-    doc = json.loads((models_dir / "manifest.json").read_text(encoding="utf-8"))
-    doc["models"][name]["accuracy"] = accuracy
-    (models_dir / "manifest.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n",
-                                              encoding="utf-8")

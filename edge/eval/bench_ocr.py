@@ -1,0 +1,193 @@
+"""``edge bench ocr``: our recogniser (int8 / fp32 ONNX, TFLite) against Tesseract and AsterOCR.
+
+Every engine reads the same held-out crops (fonts and seeds never used in training) in its own
+process, so each one's peak memory is its own; time is per line, one thread, pre-processing and
+decoding included.  Peers are optional: a missing one is reported, not fatal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+from rich.console import Console
+from rich.table import Table
+
+from edge.eval.score import corpus_cer
+from edge.ocr.charset import normalize_text
+
+Crop = NDArray[np.uint8]
+OURS = {"edge int8 (onnx)": ("onnx", "int8"), "edge fp32 (onnx)": ("onnx", "fp32"),
+        "edge fp16 (tflite)": ("tflite", "fp16")}
+
+
+def heldout_lines(n: int, seed: int) -> tuple[list[Crop], list[str]]:
+    """Half random lines, half lines cut from whole cards; held-out fonts, a seed of its own."""
+    from edge.synth.dataset import item_rng
+    from edge.synth.lines import card_lines, random_line
+
+    crops: list[Crop] = []
+    texts: list[str] = []
+    k = 0
+    while len(crops) < n // 2:
+        for sample in card_lines(item_rng(seed, "card_lines", k), "heldout"):
+            crops.append(sample.image)
+            texts.append(sample.text)
+        k += 1
+    i = 0
+    while len(crops) < n:
+        sample = random_line(item_rng(seed, "line", i), "heldout")
+        crops.append(sample.image)
+        texts.append(sample.text)
+        i += 1
+    return crops[:n], texts[:n]
+
+
+def _timed(read: Callable[[Crop], str], crops: list[Crop]) -> tuple[list[str], list[float]]:
+    read(crops[0])  # warm-up outside the timing
+    preds, ms = [], []
+    for crop in crops:
+        t = time.perf_counter()
+        preds.append(read(crop))
+        ms.append((time.perf_counter() - t) * 1000)
+    return preds, ms
+
+
+def _run_ours(backend: str, precision: str, models: str, crops: list[Crop]) -> dict[str, Any]:
+    from edge.ocr.recognizer import MODEL_NAMES, Recognizer
+    from edge.runtime.manifest import load_manifest
+
+    rec = Recognizer.load(Path(models), backend, precision, threads=1)  # type: ignore[arg-type]
+    entry = load_manifest(Path(models)).models[MODEL_NAMES[(backend, precision)]]
+    preds, ms = _timed(lambda c: rec.read([c])[0].text, crops)
+    return {"preds": preds, "ms": ms, "size_bytes": (Path(models) / entry.file).stat().st_size,
+            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _run_tesseract(crops: list[Crop]) -> dict[str, Any]:
+    exe = shutil.which("tesseract")
+    if exe is None:
+        raise RuntimeError("tesseract is not installed (deploy/setup.sh installs tesseract-ocr-vie)")
+    version = subprocess.run([exe, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "line.png"
+
+        def read(crop: Crop) -> str:
+            cv2.imwrite(str(path), crop)
+            out = subprocess.run([exe, str(path), "stdout", "-l", "vie", "--psm", "7"],
+                                 capture_output=True, text=True, env={"OMP_THREAD_LIMIT": "1"}, timeout=60)
+            return out.stdout.strip()
+
+        preds, ms = _timed(read, crops)
+    size = sum(p.stat().st_size for p in Path("/usr/share/tesseract-ocr").glob("*/tessdata/vie.traineddata"))
+    return {"preds": preds, "ms": ms, "size_bytes": size, "version": version,
+            "rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def _run_asterocr(crops: list[Crop]) -> dict[str, Any]:
+    import onnxruntime as ort
+    from asterocr import AsterOCR
+
+    engine = AsterOCR(backend="onnx", enable_telemetry=False)
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 1
+    opts.inter_op_num_threads = 1
+    engine.session = ort.InferenceSession(engine.model_path, opts, providers=["CPUExecutionProvider"])
+    preds, ms = _timed(lambda c: str(engine.predict(np.ascontiguousarray(c[:, :, ::-1]))), crops)
+    return {"preds": preds, "ms": ms, "size_bytes": Path(engine.model_path).stat().st_size,
+            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _isolated(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    """Run one engine in a fresh process, so its peak memory is its own."""
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(fn, *args).result()
+
+
+def _figures(result: dict[str, Any], truths: list[str]) -> dict[str, Any]:
+    preds = [normalize_text(p) for p in result["preds"]]
+    refs = [normalize_text(t) for t in truths[: len(preds)]]
+    ms = result["ms"]
+    return {
+        "lines": len(preds),
+        "cer": round(corpus_cer(zip(preds, refs, strict=True)), 5),
+        "exact": round(sum(p == t for p, t in zip(preds, refs, strict=True)) / len(preds), 4),
+        "ms_median": round(statistics.median(ms), 3),
+        "ms_p90": round(float(np.percentile(ms, 90)), 3),
+        "size_mb": round(result["size_bytes"] / 1e6, 2),
+        "peak_rss_mb": round(result["rss_mb"], 1),
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    console = Console()
+    models = str(args.config_obj.ocr.models_path())
+    crops, truths = heldout_lines(args.n, args.seed)
+    peer_n = min(args.peer_n, len(crops))
+    console.print(f"edge bench ocr: {len(crops)} held-out lines (fonts never trained on, seed {args.seed}); "
+                  f"peers and the side-by-side table use the first {peer_n}")
+    results: dict[str, dict[str, Any]] = {}
+    for name, (backend, precision) in OURS.items():
+        try:
+            results[name] = _isolated(_run_ours, backend, precision, models, crops)
+        except Exception as exc:  # a missing runtime or model is reported, the rest still run
+            console.print(f"[yellow]{name}: skipped ({exc})[/]")
+    peers = {"tesseract": ("tesseract 5 vie --psm 7", _run_tesseract), "asterocr": ("asterocr", _run_asterocr)}
+    for key in [p for p in args.peers.split(",") if p]:
+        label, fn = peers[key]
+        try:
+            results[label] = _isolated(fn, crops[:peer_n])
+        except Exception as exc:
+            console.print(f"[yellow]{label}: skipped ({exc})[/]")
+    table = Table(title=f"same {peer_n} crops, one thread")
+    for col in ("engine", "CER", "exact", "ms median", "ms p90", "size MB", "peak RSS MB"):
+        table.add_column(col, justify="left" if col == "engine" else "right")
+    summary: dict[str, Any] = {"n": len(crops), "peer_n": peer_n, "seed": args.seed, "same_crops": {}, "full": {}}
+    for name, result in results.items():
+        head = {"preds": result["preds"][:peer_n], "ms": result["ms"][:peer_n],
+                "size_bytes": result["size_bytes"], "rss_mb": result["rss_mb"]}
+        f = _figures(head, truths)
+        summary["same_crops"][name] = f
+        table.add_row(name, f"{f['cer']:.2%}", f"{f['exact']:.2%}", f"{f['ms_median']:.2f}", f"{f['ms_p90']:.2f}",
+                      f"{f['size_mb']:.2f}", f"{f['peak_rss_mb']:.0f}")
+    console.print(table)
+    for name in OURS:
+        if name in results:
+            summary["full"][name] = f = _figures(results[name], truths)
+            console.print(f"{name} on all {f['lines']} lines: CER {f['cer']:.3%}, exact {f['exact']:.2%}, "
+                          f"median {f['ms_median']:.2f} ms, p90 {f['ms_p90']:.2f} ms")
+    a, b = results.get("edge int8 (onnx)"), results.get("edge fp16 (tflite)")
+    if a and b:
+        same = sum(normalize_text(x) == normalize_text(y) for x, y in zip(a["preds"], b["preds"], strict=True))
+        summary["tflite_vs_int8_same_text"] = round(same / len(a["preds"]), 4)
+        console.print(f"TFLite and ONNX int8 give the same text on {same / len(a['preds']):.2%} of the lines")
+    if "edge int8 (onnx)" in summary["full"] and "edge fp32 (onnx)" in summary["full"]:
+        delta = summary["full"]["edge int8 (onnx)"]["cer"] - summary["full"]["edge fp32 (onnx)"]["cer"]
+        summary["int8_cer_loss"] = round(delta, 5)
+        console.print(f"int8 CER minus fp32 CER: {delta:+.3%}")
+    if args.json:
+        args.json.write_text(json.dumps(summary, indent=1) + "\n")
+    if args.update_manifest:
+        from edge.ocr.recognizer import MODEL_NAMES
+        from edge.runtime.manifest import record_accuracy
+
+        for name, (backend, precision) in OURS.items():
+            if name in summary["full"]:
+                record_accuracy(Path(models), MODEL_NAMES[(backend, precision)],
+                                {"bench": "edge bench ocr", "heldout_lines": summary["full"][name],
+                                 "tflite_vs_int8_same_text": summary.get("tflite_vs_int8_same_text")})
+    return 0

@@ -1,0 +1,68 @@
+"""Line detection on rectified synthetic cards of every layout."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from edge.ocr.lines import detect_lines, iou
+from edge.synth.card import render_face
+from edge.synth.layouts import LAYOUTS
+from edge.synth.types import Side
+from edge.synth.values import random_values
+
+CASES = [(side, layout) for side, names in LAYOUTS.items() for layout in names]
+
+
+def _recall(side: Side, layout: str, seeds: range) -> tuple[int, int, list[str]]:
+    found = total = 0
+    missed = []
+    for seed in seeds:
+        rng = np.random.default_rng([seed, 99])
+        face = render_face(random_values(rng), side, layout, rng)
+        boxes = [d.as_tuple() for d in detect_lines(face.image)]
+        for b in face.boxes:
+            if b.kind != "value":
+                continue
+            total += 1
+            if max((iou(b.box, d) for d in boxes), default=0.0) >= 0.5:
+                found += 1
+            else:
+                missed.append(b.text)
+    return found, total, missed
+
+
+@pytest.mark.parametrize(("side", "layout"), CASES)
+def test_value_lines_found_in_every_layout(side: Side, layout: str) -> None:
+    found, total, missed = _recall(side, layout, range(4))
+    assert total >= 12
+    assert found / total >= 0.95, missed
+
+
+def test_dated_line_under_the_stamp_is_found() -> None:
+    hits = 0
+    for seed in range(6):
+        rng = np.random.default_rng([seed, 7])
+        face = render_face(random_values(rng), "back", LAYOUTS["back"][seed % 3], rng)
+        dated = next(b for b in face.boxes if b.field == "last_issue_date")
+        boxes = [d.as_tuple() for d in detect_lines(face.image)]
+        hits += max(iou(dated.box, d) for d in boxes) >= 0.5
+    assert hits >= 5
+
+
+def test_blank_paper_and_noise_give_no_lines() -> None:
+    paper = np.full((646, 1024, 3), 236, np.uint8)
+    assert detect_lines(paper) == []
+    rng = np.random.default_rng(0)
+    noisy = np.clip(paper.astype(np.int16) + rng.normal(0, 4, paper.shape), 0, 255).astype(np.uint8)
+    assert len(detect_lines(noisy)) <= 2
+
+
+def test_lines_are_in_reading_order() -> None:
+    rng = np.random.default_rng(5)
+    face = render_face(random_values(rng), "front", "moto_classic", rng)
+    boxes = detect_lines(face.image)
+    centres = [(b.y0 + b.y1) / 2 for b in boxes]
+    assert all(b - a > -12 for a, b in itertools.pairwise(centres))
