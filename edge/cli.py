@@ -113,8 +113,8 @@ def _add_read_lines(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     rl = sub.add_parser("read-lines", help="recognise each image as one text line: path, text, confidence")
     rl.add_argument("images", type=Path, nargs="+", metavar="IMG", help="line images (any format OpenCV reads)")
     rl.add_argument("--backend", choices=["onnx", "tflite"], default=None, help="default: config ocr.backend")
-    rl.add_argument("--precision", choices=["int8", "fp32", "fp16"], default=None,
-                    help="default: config ocr.precision (tflite is fp16)")
+    rl.add_argument("--precision", choices=["int8", "fp32"], default=None,
+                    help="default: config ocr.precision (the tflite model is int8)")
     rl.add_argument("--threads", type=_positive, default=None, help="default: config ocr.threads")
     rl.set_defaults(handler=_run_read_lines)
 

@@ -53,7 +53,7 @@ class OcrConfig(Section):
     """The on-device recogniser: which runtime and model, and how many threads it may use."""
 
     backend: Literal["onnx", "tflite"] = "onnx"
-    precision: Literal["int8", "fp32", "fp16"] = "int8"  # fp16 is the TFLite model
+    precision: Literal["int8", "fp32"] = "int8"  # the TFLite model is int8
     threads: int = Field(default=1, ge=1, le=16)
     models_dir: str = ""  # empty: the models/ folder shipped with the package
 

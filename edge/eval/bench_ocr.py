@@ -32,7 +32,7 @@ from edge.ocr.charset import normalize_text
 
 Crop = NDArray[np.uint8]
 OURS = {"edge int8 (onnx)": ("onnx", "int8"), "edge fp32 (onnx)": ("onnx", "fp32"),
-        "edge fp16 (tflite)": ("tflite", "fp16")}
+        "edge int8 (tflite)": ("tflite", "int8")}
 
 
 def heldout_lines(n: int, seed: int) -> tuple[list[Crop], list[str]]:
@@ -134,7 +134,7 @@ def _figures(result: dict[str, Any], truths: list[str]) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    console = Console()
+    console = Console(width=120)
     models = str(args.config_obj.ocr.models_path())
     crops, truths = heldout_lines(args.n, args.seed)
     peer_n = min(args.peer_n, len(crops))
@@ -170,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
             summary["full"][name] = f = _figures(results[name], truths)
             console.print(f"{name} on all {f['lines']} lines: CER {f['cer']:.3%}, exact {f['exact']:.2%}, "
                           f"median {f['ms_median']:.2f} ms, p90 {f['ms_p90']:.2f} ms")
-    a, b = results.get("edge int8 (onnx)"), results.get("edge fp16 (tflite)")
+    a, b = results.get("edge int8 (onnx)"), results.get("edge int8 (tflite)")
     if a and b:
         same = sum(normalize_text(x) == normalize_text(y) for x, y in zip(a["preds"], b["preds"], strict=True))
         summary["tflite_vs_int8_same_text"] = round(same / len(a["preds"]), 4)

@@ -19,7 +19,7 @@ from edge.runtime.registry import Backend, load_runtime
 MODEL_NAMES: dict[tuple[str, str], str] = {
     ("onnx", "int8"): "recognizer-int8-onnx",
     ("onnx", "fp32"): "recognizer-fp32-onnx",
-    ("tflite", "fp16"): "recognizer-tflite",
+    ("tflite", "int8"): "recognizer-int8-tflite",
 }
 
 
@@ -69,7 +69,7 @@ class Recognizer:
             for start in range(0, len(members), self.max_batch):
                 chunk = members[start : start + self.max_batch]
                 logits = self.runtime.run(batch([lines[i] for i in chunk], width))
-                probs = softmax(logits)
+                probs = softmax(logits.reshape(len(chunk), -1, logits.shape[-1]))  # (N, [1,] T, C) -> (N, T, C)
                 for row, i in enumerate(chunk):
                     steps = -(-lines[i].shape[1] // TIME_STRIDE)
                     decoded = greedy_decode(probs[row], steps)

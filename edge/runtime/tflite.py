@@ -51,6 +51,25 @@ class TfliteRuntime:
             self._interp.resize_tensor_input(self._in["index"], list(x.shape), strict=False)
             self._interp.allocate_tensors()
             self._shape = tuple(x.shape)
-        self._interp.set_tensor(self._in["index"], np.ascontiguousarray(x, np.float32))
+        self._interp.set_tensor(self._in["index"], _quantize(x, self._in))
         self._interp.invoke()
-        return np.asarray(self._interp.get_tensor(self._out["index"]), dtype=np.float32)
+        return _dequantize(self._interp.get_tensor(self._out["index"]), self._out)
+
+
+def _quantize(x: NDArray[np.float32], detail: dict[str, Any]) -> NDArray[Any]:
+    """Float input into an integer model's input tensor (its scale and zero point), else as is."""
+    dtype = detail["dtype"]
+    if dtype == np.float32:
+        return np.ascontiguousarray(x, np.float32)
+    scale, zero = detail["quantization"]
+    info = np.iinfo(dtype)
+    out: NDArray[Any] = np.clip(np.round(x / scale + zero), info.min, info.max).astype(dtype)
+    return out
+
+
+def _dequantize(y: NDArray[Any], detail: dict[str, Any]) -> NDArray[np.float32]:
+    if detail["dtype"] == np.float32:
+        return np.asarray(y, np.float32)
+    scale, zero = detail["quantization"]
+    out: NDArray[np.float32] = ((y.astype(np.float32) - zero) * scale).astype(np.float32)
+    return out

@@ -40,7 +40,8 @@ def _render_chunk(seed: int, kind: str, indices: list[int],
 
 
 def build_cache(path: Path, n: int, seed: int, split: Split = "train", workers: int = 2,
-                card_share: float = 0.5, progress: Callable[[int], None] | None = None) -> Path:
+                card_share: float = 0.5, progress: Callable[[int], None] | None = None,
+                compress: bool = False) -> Path:
     """About ``n`` lines of ``seed``: random lines plus lines cut from whole rendered cards.
 
     Deterministic whatever ``workers`` is; ``card_share`` of the lines come from cards.
@@ -65,8 +66,9 @@ def build_cache(path: Path, n: int, seed: int, split: Split = "train", workers: 
     offsets = np.zeros(len(images) + 1, np.int64)
     offsets[1:] = np.cumsum([img.shape[1] for img in images])
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(path, strip=np.concatenate(images, axis=1), offsets=offsets, texts=np.array(texts),
-             seed=np.array(seed), split=np.array(split))
+    save = np.savez_compressed if compress else np.savez
+    save(path, strip=np.concatenate(images, axis=1), offsets=offsets, texts=np.array(texts),
+         seed=np.array(seed), split=np.array(split))
     return path
 
 

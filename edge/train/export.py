@@ -2,8 +2,8 @@
 
 int8 uses onnxruntime's static quantization on the calibration lines kept in ``calibration/``
 (rendered by ``edge.synth`` from their own seed), per-channel weights, QDQ format.  The TFLite
-model is converted from the same checkpoint by ``edge.train.to_tflite`` in a separate converter
-environment (see models/README.md); this module records it in the manifest afterwards.
+model is converted from the same checkpoint by ``edge.train.to_tflite``, run in the separate
+converter environment (``deploy/setup-converter.sh``), and recorded in the same manifest.
 """
 
 from __future__ import annotations
@@ -16,14 +16,16 @@ from typing import Any
 import numpy as np
 import torch
 
+from edge.errors import EdgeError
 from edge.ocr.preprocess import LINE_HEIGHT, batch
 from edge.runtime.manifest import sha256_of, write_entry
 from edge.train.data import LineSet
-from edge.train.model import LineRecognizer, ModelSpec
+from edge.train.model import LineRecognizer, ModelSpec, deployable
 
 ONNX_OPSET = 17
-FILES = {"fp32": "recognizer_fp32.onnx", "int8": "recognizer_int8.onnx", "tflite": "recognizer_fp16.tflite"}
-NAMES = {"fp32": "recognizer-fp32-onnx", "int8": "recognizer-int8-onnx", "tflite": "recognizer-tflite"}
+FILES = {"fp32": "recognizer_fp32.onnx", "int8": "recognizer_int8.onnx", "tflite": "recognizer_int8.tflite"}
+NAMES = {"fp32": "recognizer-fp32-onnx", "int8": "recognizer-int8-onnx", "tflite": "recognizer-int8-tflite"}
+CONVERTER_PYTHON = Path(".venv-convert/bin/python")
 
 
 def load_checkpoint(path: Path) -> tuple[LineRecognizer, dict[str, Any]]:
@@ -38,8 +40,8 @@ def load_checkpoint(path: Path) -> tuple[LineRecognizer, dict[str, Any]]:
 
 def export_onnx(model: LineRecognizer, path: Path) -> None:
     sample = torch.zeros(1, 1, LINE_HEIGHT, 256)
-    torch.onnx.export(model, (sample,), str(path), input_names=["image"], output_names=["logits"],
-                      dynamic_axes={"image": {0: "batch", 3: "width"}, "logits": {0: "batch", 1: "steps"}},
+    torch.onnx.export(deployable(model), (sample,), str(path), input_names=["image"], output_names=["logits"],
+                      dynamic_axes={"image": {0: "batch", 3: "width"}, "logits": {0: "batch", 2: "steps"}},
                       opset_version=ONNX_OPSET, dynamo=False)
 
 
@@ -88,7 +90,7 @@ def manifest_entry(path: Path, precision: str, backend: str, state: dict[str, An
         "precision": precision,
         "input_shape": ["batch", 1, LINE_HEIGHT, "width"],
         "input": "grey line, height 32, width = aspect-kept (max 768), (x/127.5 - 1), right-padded with 1.0",
-        "output": "logits (batch, width/4, classes); class 0 = CTC blank, class k = charset[k-1]",
+        "output": "logits (batch, 1, width/4, classes); class 0 = CTC blank, class k = charset[k-1]",
         "charset": state["charset"],
         "size_bytes": path.stat().st_size,
         "training": {
@@ -111,4 +113,23 @@ def export_all(checkpoint: Path, models_dir: Path, calibration: Path) -> dict[st
     quantize_int8(fp32, int8, LineSet.load(calibration))
     for precision, path in (("fp32", fp32), ("int8", int8)):
         write_entry(models_dir, NAMES[precision], manifest_entry(path, precision, "onnx", state))
-    return {"fp32": fp32, "int8": int8}
+    tflite = models_dir / FILES["tflite"]
+    convert_tflite(checkpoint, calibration, tflite)
+    write_entry(models_dir, NAMES["tflite"], manifest_entry(tflite, "int8", "tflite", state))
+    return {"fp32": fp32, "int8": int8, "tflite": tflite}
+
+
+def convert_tflite(checkpoint: Path, calibration: Path, out: Path, python: Path = CONVERTER_PYTHON) -> None:
+    """Run ``edge.train.to_tflite`` in the converter environment (deploy/setup-converter.sh)."""
+    import os
+    import subprocess
+
+    if not python.exists():
+        raise EdgeError(f"the TFLite converter environment {python.parent.parent} is missing: "
+                        "run bash deploy/setup-converter.sh once")
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, PYTHONPATH=str(root))
+    done = subprocess.run([str(python), "-m", "edge.train.to_tflite", str(checkpoint), str(calibration), str(out)],
+                          env=env, capture_output=True, text=True)
+    if done.returncode != 0 or not out.exists():
+        raise EdgeError(f"TFLite conversion failed: {done.stderr.strip().splitlines()[-1:]}")

@@ -74,3 +74,36 @@ class LineRecognizer(nn.Module):
         f = self.temporal(f)
         logits: torch.Tensor = self.head(f).squeeze(2).permute(0, 2, 1)  # (N, T, C)
         return logits
+
+
+class _Deployable(nn.Module):
+    """The same function as a trained ``LineRecognizer`` with no shape-dependent ops.
+
+    Training crops the padded (2, 1) convolution's output to its top row; here that row is
+    computed directly by an unpadded (2, 1) convolution whose lower tap is zero, so the graph has
+    no slice or squeeze whose sizes an exporter could bake in (TFLite then resizes freely).
+    Output is (N, 1, T, C): the runtime drops the unit axis.
+    """
+
+    def __init__(self, trained: LineRecognizer) -> None:
+        super().__init__()
+        *body, last = list(trained.features.children())
+        conv, bn, act = list(last.children())
+        assert isinstance(conv, nn.Conv2d)
+        top_row = nn.Conv2d(conv.in_channels, conv.out_channels, (2, 1), bias=False)
+        with torch.no_grad():
+            top_row.weight.zero_()
+            top_row.weight[:, :, 0, :] = conv.weight[:, :, 1, :]  # row 0 of the padded output sees x0 via tap 1
+        self.features = nn.Sequential(*body, top_row, bn, act)
+        self.temporal = trained.temporal
+        self.head = trained.head
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        logits: torch.Tensor = self.head(self.temporal(self.features(x))).permute(0, 2, 3, 1)
+        return logits
+
+
+def deployable(model: LineRecognizer) -> nn.Module:
+    """An eval-mode copy for export (ONNX, TFLite) that computes exactly what ``model`` does."""
+    model.eval()
+    return _Deployable(model).eval()
