@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,8 +89,14 @@ def train(opts: TrainOptions) -> Path:
         state = torch.load(last, weights_only=False)
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["optimizer"])
-        sched.load_state_dict(state["scheduler"])
         step, best, history = state["step"], state["best_cer"], state["history"]
+        if state["scheduler"].get("total_steps") == opts.steps:
+            sched.load_state_dict(state["scheduler"])
+        else:  # a longer (or shorter) schedule than the saved one: replay it up to this step
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for _ in range(min(step, opts.steps)):
+                    sched.step()
         console.print(f"resumed at step {step} (best val CER {best:.4f})")
     rng = np.random.default_rng([opts.seed, step])
     started = time.monotonic()

@@ -1,0 +1,96 @@
+"""The training loop runs, learns, checkpoints and resumes; export gives loadable ONNX models."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from edge.ocr.charset import Codec, charset
+from edge.ocr.recognizer import Recognizer
+from edge.runtime.manifest import load_manifest, verified_path
+from edge.runtime.onnx import OnnxRuntime
+from edge.train.data import LineSet, batches, build_cache
+from edge.train.export import export_onnx, load_checkpoint, manifest_entry, quantize_int8
+from edge.train.model import deployable
+from edge.train.recognizer import TrainOptions, build_model, train
+
+
+@pytest.fixture(scope="module")
+def caches(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("lines")
+    train_path = build_cache(root / "train.npz", 96, seed=11, workers=1)
+    val_path = build_cache(root / "val.npz", 24, seed=12, workers=1)
+    return train_path, val_path
+
+
+def test_cache_is_deterministic_and_in_charset(tmp_path: Path, caches: tuple[Path, Path]) -> None:
+    again = LineSet.load(build_cache(tmp_path / "again.npz", 96, seed=11, workers=2))
+    first = LineSet.load(caches[0])
+    assert first.texts == again.texts
+    assert np.array_equal(first.strip, again.strip)
+    assert set("".join(first.texts)) <= set(charset())
+    assert first.strip.shape[0] == 32
+
+
+def test_loss_falls_when_fitting_a_batch(caches: tuple[Path, Path]) -> None:
+    torch.manual_seed(0)
+    codec = Codec(charset())
+    model = build_model()
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    ctc = torch.nn.CTCLoss(zero_infinity=True)
+    x, texts, lengths = next(batches(LineSet.load(caches[0]), 8, None, augment=False))
+    targets = [codec.encode(t) for t in texts]
+    losses = []
+    for _ in range(25):
+        log_probs = model(torch.from_numpy(x)).log_softmax(-1).permute(1, 0, 2)
+        loss = ctc(log_probs, torch.tensor([i for t in targets for i in t]), torch.tensor(lengths),
+                   torch.tensor([len(t) for t in targets]))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    assert losses[-1] < 0.6 * losses[0]
+
+
+def test_train_checkpoints_and_resumes(tmp_path: Path, caches: tuple[Path, Path]) -> None:
+    opts = TrainOptions(train=caches[0], val=caches[1], out=tmp_path, steps=6, batch_size=8, eval_every=3,
+                        threads=1, max_val=24)
+    best = train(opts)
+    assert best.exists() and (tmp_path / "last.pt").exists()
+    history = json.loads((tmp_path / "history.json").read_text())
+    assert [h["step"] for h in history] == [3, 6]
+    longer = TrainOptions(**{**opts.__dict__, "steps": 9, "resume": True})
+    train(longer)
+    history = json.loads((tmp_path / "history.json").read_text())
+    assert [h["step"] for h in history] == [3, 6, 9]
+
+
+def test_export_gives_onnx_models_that_match_torch(tmp_path: Path, caches: tuple[Path, Path]) -> None:
+    train(TrainOptions(train=caches[0], val=caches[1], out=tmp_path / "run", steps=2, batch_size=8,
+                       eval_every=2, threads=1, max_val=8))
+    model, state = load_checkpoint(tmp_path / "run" / "best.pt")
+    x = np.random.default_rng(0).uniform(-1, 1, (2, 1, 32, 200)).astype(np.float32)
+    with torch.no_grad():
+        reference = model(torch.from_numpy(x)).numpy()
+        deployed = deployable(model)(torch.from_numpy(x)).numpy()[:, 0]
+    np.testing.assert_allclose(deployed, reference, atol=1e-4)
+    fp32, int8 = tmp_path / "m" / "fp32.onnx", tmp_path / "m" / "int8.onnx"
+    fp32.parent.mkdir()
+    export_onnx(model, fp32)
+    quantize_int8(fp32, int8, LineSet.load(caches[1]))
+    out = OnnxRuntime(fp32).run(x)
+    assert out.shape == (2, 1, 50, Codec(charset()).num_classes)
+    np.testing.assert_allclose(out[:, 0], reference, atol=1e-3)
+    assert int8.stat().st_size < 0.5 * fp32.stat().st_size
+    assert OnnxRuntime(int8).run(x).shape == out.shape
+    from edge.runtime.manifest import write_entry
+
+    write_entry(fp32.parent, "recognizer-int8-onnx", manifest_entry(int8, "int8", "onnx", state))
+    path, entry = verified_path(fp32.parent, "recognizer-int8-onnx", load_manifest(fp32.parent))
+    assert path == int8 and entry.charset == charset()
+    reads = Recognizer.load(fp32.parent, "onnx", "int8").read([np.full((32, 120), 255, np.uint8)])
+    assert len(reads) == 1 and 0.0 <= reads[0].confidence <= 1.0
