@@ -20,7 +20,7 @@ MODELS = default_models_dir()
 def test_manifest_describes_every_shipped_model() -> None:
     manifest = load_manifest(MODELS)
     assert set(MODEL_NAMES.values()) <= set(manifest.models)
-    for name, entry in manifest.models.items():
+    for name in manifest.models:
         path, checked = verified_path(MODELS, name, manifest)
         assert checked.sha256 == sha256_of(path)
         assert checked.charset and checked.input_shape[2] == 32
@@ -71,7 +71,7 @@ def test_missing_model_and_manifest_are_clear(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match=rf"{entry.file} is missing"):
         Recognizer.load(models, "tflite", "int8")
     (models / "manifest.json").unlink()
-    with pytest.raises(ModelError, match="manifest .* is missing"):
+    with pytest.raises(ModelError, match=r"manifest .* is missing"):
         Recognizer.load(models, "onnx", "int8")
 
 
