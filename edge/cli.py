@@ -67,6 +67,7 @@ def _add_bench(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     ocr.add_argument("--seed", type=int, default=31337)
     ocr.add_argument("--peers", default="tesseract,asterocr", help="comma list; empty for none")
     ocr.add_argument("--peer-n", type=_positive, default=300, help="lines given to each peer (they are slow)")
+    ocr.add_argument("--cards", type=int, default=300, help="held-out cards for the line-detection figure (0: skip)")
     ocr.add_argument("--update-manifest", action="store_true", help="store the figures in models/manifest.json")
     ocr.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
     ocr.set_defaults(handler=_run_bench_ocr)

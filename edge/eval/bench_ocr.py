@@ -133,6 +133,37 @@ def _figures(result: dict[str, Any], truths: list[str]) -> dict[str, Any]:
     }
 
 
+def bench_detection(cards: int, seed: int) -> dict[str, Any]:
+    """Value lines found (IoU >= 0.5) on rectified held-out cards, per layout, and time per card."""
+    from edge.ocr.lines import detect_lines, iou
+    from edge.synth.card import render_face
+    from edge.synth.dataset import item_rng
+    from edge.synth.layouts import LAYOUTS
+    from edge.synth.values import random_values
+
+    per_layout: dict[str, list[int]] = {}
+    ms: list[float] = []
+    for i in range(cards):
+        side = ("front", "back")[i % 2]
+        names = LAYOUTS[side]  # type: ignore[index]
+        layout = names[(i // 2) % len(names)]
+        rng = item_rng(seed, "card", i)
+        face = render_face(random_values(rng), side, layout, rng, font_split="heldout")  # type: ignore[arg-type]
+        t = time.perf_counter()
+        boxes = [b.as_tuple() for b in detect_lines(face.image)]
+        ms.append((time.perf_counter() - t) * 1000)
+        tally = per_layout.setdefault(f"{side}/{layout}", [0, 0])
+        for truth in face.boxes:
+            if truth.kind == "value":
+                tally[1] += 1
+                tally[0] += max((iou(truth.box, d) for d in boxes), default=0.0) >= 0.5
+    found = sum(f for f, _ in per_layout.values())
+    total = sum(t for _, t in per_layout.values())
+    return {"cards": cards, "value_lines": total, "found": round(found / total, 4),
+            "per_layout": {k: round(f / t, 4) for k, (f, t) in sorted(per_layout.items())},
+            "ms_median": round(statistics.median(ms), 2), "ms_p90": round(float(np.percentile(ms, 90)), 2)}
+
+
 def run(args: argparse.Namespace) -> int:
     console = Console(width=120)
     models = str(args.config_obj.ocr.models_path())
@@ -179,6 +210,13 @@ def run(args: argparse.Namespace) -> int:
         delta = summary["full"]["edge int8 (onnx)"]["cer"] - summary["full"]["edge fp32 (onnx)"]["cer"]
         summary["int8_cer_loss"] = round(delta, 5)
         console.print(f"int8 CER minus fp32 CER: {delta:+.3%}")
+    if args.cards:
+        det = bench_detection(args.cards, args.seed)
+        summary["line_detection"] = det
+        layouts = ", ".join(f"{k} {v:.1%}" for k, v in det["per_layout"].items())
+        console.print(f"line detection on {det['cards']} held-out rectified cards: {det['found']:.2%} of "
+                      f"{det['value_lines']} value lines found (IoU >= 0.5); {layouts}; "
+                      f"median {det['ms_median']:.1f} ms, p90 {det['ms_p90']:.1f} ms per card")
     if args.json:
         args.json.write_text(json.dumps(summary, indent=1) + "\n")
     if args.update_manifest:

@@ -66,8 +66,10 @@ def ink_mask(card: UInt8, params: LineParams = LineParams()) -> UInt8:
     if card.ndim == 3:
         disc, red = _stamp(card)
         mask[red > 0] = 0
-        # inside the stamp only clearly dark print counts: its faint speckle is not text
-        mask[(disc > 0) & (ratio > 0.5 * params.ink_threshold + 0.25)] = 0
+        if disc.any():  # the stamp's speckle: specks of ink inside its disc that are not letters
+            n, labels, stats, _ = cv2.connectedComponentsWithStats(mask & disc, connectivity=8)
+            specks = np.nonzero(stats[:, cv2.CC_STAT_AREA] < 8)[0]
+            mask[np.isin(labels, specks[specks > 0])] = 0
     return np.asarray(mask, np.uint8)
 
 
