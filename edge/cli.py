@@ -46,13 +46,7 @@ def _add_synth(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     sheet = kinds.add_parser("sheet", help="a contact sheet (one JPEG) of generated scenes to look at")
     common(sheet, 24)
     sheet.add_argument("--cols", type=_positive, default=6)
-    synth.set_defaults(handler=_run_synth)
-
-
-def _run_synth(args: argparse.Namespace) -> int:
-    from edge import commands
-
-    return commands.synth(args)
+    synth.set_defaults(handler="synth")
 
 
 def _add_bench(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -61,7 +55,7 @@ def _add_bench(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     synth = what.add_parser("synth", help="generator speed: line crops, cards, scenes per second")
     synth.add_argument("--seconds", type=float, default=10.0, help="time spent on each measure")
     synth.add_argument("--workers", type=int, default=None, help="processes for the line crops (0 = cores)")
-    synth.set_defaults(handler=_run_bench_synth)
+    synth.set_defaults(handler="bench_synth")
     ocr = what.add_parser("ocr", help="line recogniser vs Tesseract and AsterOCR on held-out lines")
     ocr.add_argument("--n", type=_positive, default=1000, help="held-out lines (unseen fonts and seeds)")
     ocr.add_argument("--seed", type=int, default=31337)
@@ -70,19 +64,7 @@ def _add_bench(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     ocr.add_argument("--cards", type=int, default=300, help="held-out cards for the line-detection figure (0: skip)")
     ocr.add_argument("--update-manifest", action="store_true", help="store the figures in models/manifest.json")
     ocr.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
-    ocr.set_defaults(handler=_run_bench_ocr)
-
-
-def _run_bench_ocr(args: argparse.Namespace) -> int:
-    from edge.eval.bench_ocr import run
-
-    return run(args)
-
-
-def _run_bench_synth(args: argparse.Namespace) -> int:
-    from edge import commands
-
-    return commands.bench_synth(args)
+    ocr.set_defaults(handler="bench_ocr")
 
 
 def _add_train(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -101,13 +83,7 @@ def _add_train(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     rec.add_argument("--eval-every", type=_positive, default=500, help="steps between checkpoints")
     rec.add_argument("--minutes", type=float, default=None, help="stop (and checkpoint) after this long")
     rec.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
-    rec.set_defaults(handler=_run_train)
-
-
-def _run_train(args: argparse.Namespace) -> int:
-    from edge import commands
-
-    return commands.train_recognizer(args)
+    rec.set_defaults(handler="train_recognizer")
 
 
 def _add_read_lines(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -117,13 +93,7 @@ def _add_read_lines(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     rl.add_argument("--precision", choices=["int8", "fp32"], default=None,
                     help="default: config ocr.precision (the tflite model is int8)")
     rl.add_argument("--threads", type=_positive, default=None, help="default: config ocr.threads")
-    rl.set_defaults(handler=_run_read_lines)
-
-
-def _run_read_lines(args: argparse.Namespace) -> int:
-    from edge import commands
-
-    return commands.read_lines(args)
+    rl.set_defaults(handler="read_lines")
 
 
 def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -134,26 +104,14 @@ def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     rec.add_argument("--models", type=Path, default=None, help="models folder (default: config ocr.models_dir)")
     rec.add_argument("--calibration", type=Path, default=Path("calibration/recognizer_lines.npz"),
                      help="int8 calibration lines (made by `edge calibrate recognizer` if missing)")
-    rec.set_defaults(handler=_run_export)
-
-
-def _run_export(args: argparse.Namespace) -> int:
-    from edge import commands
-
-    return commands.export_recognizer(args)
+    rec.set_defaults(handler="export_recognizer")
 
 
 def _add_demo(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     demo = sub.add_parser("demo", help="the built-in sample: a generated card photo and its ground truth")
     demo.add_argument("--out", type=Path, default=Path("out/demo"), help="where the sample images go")
     demo.add_argument("--seed", type=int, default=2024)
-    demo.set_defaults(handler=_run_demo)
-
-
-def _run_demo(args: argparse.Namespace) -> int:
-    from edge import commands
-
-    return commands.demo(args)
+    demo.set_defaults(handler="demo")
 
 
 def _add_score(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -161,13 +119,7 @@ def _add_score(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     score.add_argument("pred", type=Path, help="a prediction JSON file, or a folder of them")
     score.add_argument("truth", type=Path, help="the ground-truth JSON file, or a folder with the same names")
     score.add_argument("--json", action="store_true", help="print the figures as JSON")
-    score.set_defaults(handler=_run_score)
-
-
-def _run_score(args: argparse.Namespace) -> int:
-    from edge import commands
-
-    return commands.score(args)
+    score.set_defaults(handler="score")
 
 
 def _add_config(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -175,17 +127,7 @@ def _add_config(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     what = config.add_subparsers(dest="action", required=True, metavar="ACTION")
     what.add_parser("show", help="print the effective configuration as TOML")
     what.add_parser("check", help="validate the configuration; exit 0 when it is valid")
-    config.set_defaults(handler=_run_config)
-
-
-def _run_config(args: argparse.Namespace) -> int:
-    from edge.config import render_config
-
-    if args.action == "show":
-        print(render_config(args.config_obj), end="")
-    else:
-        print("configuration is valid")
-    return 0
+    config.set_defaults(handler="show_config")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -211,7 +153,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         args.config_obj = load_config(args.config)
         setup_logging(args.config_obj.log)
-        handler: Handler = args.handler
+        from edge import commands
+
+        handler: Handler = getattr(commands, args.handler)  # each sub-command names its function there
         return handler(args)
     except EdgeError as exc:
         print(f"edge: error: {exc}", file=sys.stderr)

@@ -187,3 +187,19 @@ def export_recognizer(args: argparse.Namespace) -> int:
     for precision, path in export_all(args.checkpoint, models, calibration).items():
         print(f"{precision}: {path} ({path.stat().st_size / 1e6:.2f} MB)")
     return 0
+
+
+def bench_ocr(args: argparse.Namespace) -> int:
+    from edge.eval.bench_ocr import run
+
+    return run(args)
+
+
+def show_config(args: argparse.Namespace) -> int:
+    from edge.config import render_config
+
+    if args.action == "show":
+        print(render_config(args.config_obj), end="")
+    else:
+        print("configuration is valid")
+    return 0
