@@ -1,0 +1,181 @@
+"""Normalise and validate extracted values: plates, dates, the dated line, VIN, engine, brand, province.
+
+Each normaliser returns the canonical text and whether it passed validation, so a value that
+reads but cannot be right (a 31st of February, a plate series with an I, a 16-character VIN)
+gets a low confidence instead of passing silently.  OCR look-alikes are repaired only where the
+position fixes the character class (a digit slot, a letter slot).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from rapidfuzz import fuzz, process
+
+from edge.ocr.charset import normalize_text
+
+SERIES_LETTERS = "ABCDEFGHKLMNPSTUVXYZ"  # plate series: never I J O Q R W
+SPECIAL_SERIES = frozenset({"LD", "KT", "NG", "NN", "CV", "CD", "TD", "HC", "DA", "MD", "MK", "NB", "QT", "R"})
+VIN_CHARS = frozenset("ABCDEFGHJKLMNPRSTUVWXYZ0123456789")  # no I O Q
+VIN_LOOKALIKES = str.maketrans("OQI", "001")
+PLATE_RE = re.compile(r"^(\d{2})([A-Z]{1,2}\d?)-(\d{4}|\d{3}\.\d{2})$")
+TO_DIGIT = str.maketrans("ODQILZSBG", "000112586")  # look-alikes in a slot that must be a digit
+TO_LETTER = str.maketrans("085264", "DBSZGA")  # ... and in a slot that must be a letter
+TO_DIGIT_SAFE = str.maketrans("OoIl", "0011")  # in dates, where letters never appear
+BRANDS = (
+    "HONDA", "YAMAHA", "SUZUKI", "SYM", "PIAGGIO", "VINFAST", "KYMCO", "DUCATI", "KAWASAKI", "HARLEY-DAVIDSON",
+    "BMW", "TOYOTA", "HYUNDAI", "KIA", "MAZDA", "FORD", "MITSUBISHI", "NISSAN", "CHEVROLET", "MERCEDES-BENZ",
+    "AUDI", "LEXUS", "PEUGEOT", "ISUZU", "HINO", "THACO", "SUBARU", "VOLKSWAGEN", "PORSCHE", "LAND ROVER",
+    "VOLVO", "MG", "DAEWOO", "FUSO", "DONGFENG", "HOWO", "VEAM", "CUU LONG", "DAEHAN", "TERACO", "SAMCO",
+)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A value in canonical form and whether it is a possible value for its field."""
+
+    text: str
+    valid: bool
+
+
+def plate(raw: str) -> Checked:
+    """``29-B1 123.45``, ``29B1 12345``, ``29b1-123,45`` -> ``29B1-123.45``; checks the series letters."""
+    s = normalize_text(raw).upper().replace(",", ".").replace("·", ".")
+    s = re.sub(r"[^0-9A-Z.\-\s]", "", s).strip(" -.")
+    tokens = [t for t in re.split(r"[\s\-]+", s) if t]
+    if len(tokens) >= 2:
+        head, number = "".join(tokens[:-1]), tokens[-1]
+    else:  # no separator survived: a dot marks the 5-digit form, otherwise 4 digits
+        m = re.fullmatch(r"(\w+?)(\d{3}\.\d{2}|\d{4,5})", s)
+        if not m:
+            return Checked(s, False)
+        head, number = m.groups()
+    if len(head) < 3:
+        return Checked(s, False)
+    code, series = head[:2].translate(TO_DIGIT), head[2:]
+    letters, digit = (series[:-1], series[-1]) if len(series) > 1 and series[-1].isdigit() else (series, "")
+    letters = letters.translate(TO_LETTER)
+    number = number.translate(TO_DIGIT)
+    if re.fullmatch(r"\d{5}", number):
+        number = f"{number[:3]}.{number[3:]}"
+    text = f"{code}{letters}{digit}-{number}"
+    valid = (bool(PLATE_RE.match(text)) and 1 <= len(letters) <= 2
+             and (letters in SPECIAL_SERIES or all(c in SERIES_LETTERS for c in letters)))
+    return Checked(text, valid)
+
+
+def plate_province_code(plate_text: str) -> str | None:
+    return plate_text[:2] if plate_text[:2].isdigit() else None
+
+
+def calendar_date(raw: str) -> Checked:
+    """Any ``d/m/yyyy``-like reading -> ``dd/mm/yyyy``, valid only for a real date 1950..2099."""
+    digits = re.findall(r"\d+", normalize_text(raw).translate(TO_DIGIT_SAFE))
+    if len(digits) == 1 and len(digits[0]) == 8:
+        digits = [digits[0][:2], digits[0][2:4], digits[0][4:]]
+    if len(digits) != 3:
+        return Checked(normalize_text(raw), False)
+    d, m, y = digits
+    text = f"{int(d):02d}/{int(m):02d}/{y}"
+    return Checked(text, parse_date(text) is not None)
+
+
+
+def parse_date(text: str) -> date | None:
+    m = re.fullmatch(r"(\d{2})/(\d{2})/(\d{4})", text)
+    if not m:
+        return None
+    d, mo, y = (int(v) for v in m.groups())
+    if not 1950 <= y <= 2099:
+        return None
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def dates_in_order(first: str, last: str) -> bool:
+    a, b = parse_date(first), parse_date(last)
+    return a is not None and b is not None and a <= b
+
+
+DATED_LINE = re.compile(
+    r"^(?P<place>.+?)[,.]?\s*ng[àa]y\s*(?P<d>\d{1,2})\s*th[áa]ng\s*(?P<m>\d{1,2})\s*n[ăa]m\s*(?P<y>\d{4})",
+    re.IGNORECASE,
+)
+
+
+def dated_line(raw: str) -> tuple[Checked, Checked] | None:
+    """``Hà Nội, ngày 05 tháng 06 năm 2020`` -> (place ``Hà Nội``, date ``05/06/2020``)."""
+    text = normalize_text(raw)
+    m = DATED_LINE.search(text)
+    if not m:
+        return None
+    place = m.group("place").strip(" ,.")
+    when = calendar_date(f"{m.group('d')}/{m.group('m')}/{m.group('y')}")
+    return Checked(place, bool(place)), when
+
+
+def vin(raw: str) -> Checked:
+    """Chassis numbers: 17 VIN characters (no I, O, Q: read as 1, 0, 0); shorter old frames allowed."""
+    s = re.sub(r"[\s\-.]", "", normalize_text(raw).upper()).translate(VIN_LOOKALIKES)
+    valid = 10 <= len(s) <= 17 and set(s) <= VIN_CHARS and (len(s) != 17 or s[0] != "0")
+    return Checked(s, valid)
+
+
+def engine(raw: str) -> Checked:
+    """Engine numbers: letters, digits and one dash or dot as printed; 6 to 20 characters."""
+    s = re.sub(r"\s+", "", normalize_text(raw).upper())
+    valid = 6 <= len(s) <= 20 and re.fullmatch(r"[A-Z0-9][A-Z0-9\-.]*[A-Z0-9]", s) is not None
+    return Checked(s, valid)
+
+
+def brand(raw: str, threshold: float = 80.0) -> tuple[Checked, float]:
+    """The closest known brand (rapidfuzz) and the match score 0..1; unknown brands stay as read."""
+    s = normalize_text(raw).upper()
+    hit = process.extractOne(s, BRANDS, scorer=fuzz.ratio)
+    if hit and hit[1] >= threshold:
+        return Checked(str(hit[0]), True), float(hit[1]) / 100
+    return Checked(s, False), float(hit[1]) / 100 if hit else 0.0
+
+
+def name(raw: str) -> Checked:
+    """Owner names are printed in capitals; NFC, single spaces, letters and spaces only."""
+    s = normalize_text(raw)
+    valid = bool(s) and all(c.isalpha() or c in " .-'" for c in s)
+    return Checked(s, valid)
+
+
+@cache
+def _province_codes() -> dict[str, str]:
+    """Plate code -> folded province name, from the reference table shared with the generator."""
+    import json
+    from importlib import resources
+
+    doc = json.loads(resources.files("edge.synth.data").joinpath("places.json").read_text(encoding="utf-8"))
+    out: dict[str, str] = {}
+    for prov in doc["provinces"]:
+        for code in prov["codes"]:
+            out[str(code)] = _fold(prov["name"])
+    return out
+
+
+def _fold(text: str) -> str:
+    """Lower case without diacritics, for tolerant place-name comparison."""
+    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def plate_matches_address(plate_text: str, address: str) -> bool | None:
+    """Whether the plate's province code belongs to the province the address ends with (None: unknown)."""
+    code = plate_province_code(plate_text)
+    province = _province_codes().get(code or "")
+    if province is None or not address:
+        return None
+    tail = _fold(address).split(",")[-1].strip()
+    tail = re.sub(r"^(tinh|thanh pho|tp\.?)\s*", "", tail)
+    return fuzz.partial_ratio(province.replace("tp ", ""), tail) >= 85

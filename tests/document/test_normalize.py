@@ -1,0 +1,59 @@
+"""Normalisers: canonical forms, look-alike repair where the position fixes the class, validation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from edge.document import normalize as nz
+from edge.synth.values import dated_line, random_values
+
+
+@pytest.mark.parametrize(("raw", "canonical"), [
+    ("29-B1 123.45", "29B1-123.45"), ("29B1 12345", "29B1-123.45"), ("29b1-123,45", "29B1-123.45"),
+    ("29A-1234", "29A-1234"), ("51G-678.90", "51G-678.90"), ("29-AA 123.45", "29AA-123.45"),
+    ("30A12345", "30A-123.45"), ("29B1-1234", "29B1-1234"), ("5lG-678.9O", "51G-678.90"),
+])
+def test_plates_are_printed_canonically(raw: str, canonical: str) -> None:
+    checked = nz.plate(raw)
+    assert checked.text == canonical and checked.valid
+
+
+@pytest.mark.parametrize("raw", ["29I1-123.45", "29O-123.45", "29W-1234", "ABC", "29A-12"])
+def test_impossible_plates_are_flagged(raw: str) -> None:
+    assert not nz.plate(raw).valid
+
+
+def test_every_generated_plate_and_date_validates() -> None:
+    rng = np.random.default_rng(4)
+    for _ in range(300):
+        v = random_values(rng)
+        assert nz.plate(v.plate) == nz.Checked(v.plate, True)
+        assert nz.calendar_date(v.first_issue_date).valid and nz.dates_in_order(v.first_issue_date, v.last_issue_date)
+        place, when = nz.dated_line(dated_line(v)) or (None, None)
+        assert place is not None and place.text == v.place and when is not None and when.text == v.last_issue_date
+        assert nz.vin(v.chassis).valid and nz.engine(v.engine).valid
+        assert nz.plate_matches_address(v.plate, v.address) is True
+
+
+def test_dates() -> None:
+    assert nz.calendar_date("1/3/2015").text == "01/03/2015"
+    assert not nz.calendar_date("31/02/2015").valid
+    assert not nz.calendar_date("12/13/2015").valid
+    assert not nz.dates_in_order("02/01/2020", "01/01/2020")
+
+
+def test_vin_engine_brand_name() -> None:
+    assert nz.vin("RLHJC52O7AY123456").text == "RLHJC5207AY123456"
+    assert nz.vin("RLHJC5207AY12345").valid  # 16 characters: an older frame number is allowed
+    assert not nz.vin("RLHJC5207AY12345!").valid
+    assert not nz.engine("JC5").valid
+    assert nz.brand("H0NDA")[0].text == "HONDA" and nz.brand("TOYTA")[0].text == "TOYOTA"
+    assert not nz.brand("ZXQW")[0].valid
+    assert nz.name("NGUYỄN  VĂN AN").text == "NGUYỄN VĂN AN" and not nz.name("NGUYEN 123").valid
+
+
+def test_plate_province_against_address() -> None:
+    assert nz.plate_matches_address("29A1-123.45", "Số 12 ngõ 45 Nguyễn Trãi, Q. Thanh Xuân, Hà Nội") is True
+    assert nz.plate_matches_address("51G-678.90", "X. Yên Phong, H. Yên Phong, Bắc Ninh") is False
+    assert nz.plate_matches_address("00A-123.45", "Hà Nội") is None
