@@ -35,26 +35,31 @@ OURS = {"edge int8 (onnx)": ("onnx", "int8"), "edge fp32 (onnx)": ("onnx", "fp32
         "edge int8 (tflite)": ("tflite", "int8")}
 
 
-def heldout_lines(n: int, seed: int) -> tuple[list[Crop], list[str]]:
-    """Half random lines, half lines cut from whole cards; held-out fonts, a seed of its own."""
+def heldout_lines(n: int, seed: int) -> tuple[list[Crop], list[str], list[str]]:
+    """Crops, texts and kinds: half lines cut from whole cards ("card": what the product reads),
+    half random lines ("random": field values, labels and random syllables, some only 1-3
+    characters long, where even case is ambiguous); held-out fonts, a seed of its own."""
     from edge.synth.dataset import item_rng
     from edge.synth.lines import card_lines, random_line
 
     crops: list[Crop] = []
     texts: list[str] = []
+    kinds: list[str] = []
     k = 0
     while len(crops) < n // 2:
         for sample in card_lines(item_rng(seed, "card_lines", k), "heldout"):
             crops.append(sample.image)
             texts.append(sample.text)
+            kinds.append("card")
         k += 1
     i = 0
     while len(crops) < n:
         sample = random_line(item_rng(seed, "line", i), "heldout")
         crops.append(sample.image)
         texts.append(sample.text)
+        kinds.append("random")
         i += 1
-    return crops[:n], texts[:n]
+    return crops[:n], texts[:n], kinds[:n]
 
 
 def _timed(read: Callable[[Crop], str], crops: list[Crop]) -> tuple[list[str], list[float]]:
@@ -167,10 +172,10 @@ def bench_detection(cards: int, seed: int) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     console = Console(width=120)
     models = str(args.config_obj.ocr.models_path())
-    crops, truths = heldout_lines(args.n, args.seed)
+    crops, truths, kinds = heldout_lines(args.n, args.seed)
     peer_n = min(args.peer_n, len(crops))
     console.print(f"edge bench ocr: {len(crops)} held-out lines (fonts never trained on, seed {args.seed}); "
-                  f"peers and the side-by-side table use the first {peer_n}")
+                  f"peers and the side-by-side table use the first {peer_n} (lines cut from cards)")
     results: dict[str, dict[str, Any]] = {}
     for name, (backend, precision) in OURS.items():
         try:
@@ -201,6 +206,13 @@ def run(args: argparse.Namespace) -> int:
             summary["full"][name] = f = _figures(results[name], truths)
             console.print(f"{name} on all {f['lines']} lines: CER {f['cer']:.3%}, exact {f['exact']:.2%}, "
                           f"median {f['ms_median']:.2f} ms, p90 {f['ms_p90']:.2f} ms")
+            for kind in ("card", "random"):
+                keep = [i for i, k in enumerate(kinds) if k == kind]
+                part = {**results[name], "preds": [results[name]["preds"][i] for i in keep],
+                        "ms": [results[name]["ms"][i] for i in keep]}
+                g = _figures(part, [truths[i] for i in keep])
+                summary["full"][f"{name} / {kind} lines"] = g
+                console.print(f"    {kind} lines ({g['lines']}): CER {g['cer']:.3%}, exact {g['exact']:.2%}")
     a, b = results.get("edge int8 (onnx)"), results.get("edge int8 (tflite)")
     if a and b:
         same = sum(normalize_text(x) == normalize_text(y) for x, y in zip(a["preds"], b["preds"], strict=True))
