@@ -203,3 +203,10 @@ def show_config(args: argparse.Namespace) -> int:
     else:
         print("configuration is valid")
     return 0
+
+
+def bench_locate(args: argparse.Namespace) -> int:
+    from edge.eval.bench_locate import run
+
+    run(args.n, args.seed, sys.stdout)
+    return 0
