@@ -65,7 +65,7 @@ def _add_bench(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     ocr.add_argument("--update-manifest", action="store_true", help="store the figures in models/manifest.json")
     ocr.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
     ocr.set_defaults(handler="bench_ocr")
-    locate = what.add_parser("locate", help="card localisation: found %, corner error, time (fast and accurate)")
+    locate = what.add_parser("locate", help="card localisation: found %%, corner error, time (fast and accurate)")
     locate.add_argument("--n", type=_positive, default=64, help="good scenes (plus cut-off, small, card-free)")
     locate.add_argument("--seed", type=int, default=2025, help="a seed the locator was not tuned on")
     locate.set_defaults(handler="bench_locate")
