@@ -22,8 +22,9 @@ def edge(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
 
 @pytest.mark.parametrize("cmd", [[], ["synth"], ["synth", "cards"], ["synth", "scenes"], ["synth", "lines"],
                                  ["synth", "video"], ["synth", "sheet"], ["bench"], ["bench", "synth"],
-                                 ["bench", "ocr"], ["bench", "locate"], ["demo"], ["score"], ["config"], ["read-lines"], ["train"],
-                                 ["train", "recognizer"], ["export"], ["export", "recognizer"]])
+                                 ["bench", "ocr"], ["bench", "locate"], ["demo"], ["score"], ["config"],
+                                 ["read-lines"], ["train"], ["train", "recognizer"], ["export"],
+                                 ["export", "recognizer"]])
 def test_every_command_has_help(cmd: list[str]) -> None:
     result = edge(*cmd, "--help")
     assert result.returncode == 0, result.stderr
