@@ -16,7 +16,7 @@ import numpy as np
 
 from edge.schema import Envelope, SideResult, SideType
 from edge.synth.fonts import Split
-from edge.synth.types import QUALITIES, CardFace, Quality, Scene, Sequence, Side
+from edge.synth.types import CardFace, Quality, Scene, Sequence, Side
 
 KIND_CODES = {"card": 1, "scene": 2, "line": 3, "video": 4, "card_lines": 5}
 SIDES: tuple[Side, Side] = ("front", "back")
@@ -115,7 +115,3 @@ def read_truth(path: Path) -> tuple[Envelope, dict[str, Any]]:
     """Load a ground-truth file back: the envelope and the ``synth`` block."""
     doc = json.loads(path.read_text(encoding="utf-8"))
     return Envelope.from_seed(doc, source="edge"), doc.get("synth", {})
-
-
-def quality_names() -> tuple[Quality, ...]:
-    return QUALITIES

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import cv2
 
@@ -107,7 +107,7 @@ def generate(kind: Kind, out: Path, n: int, seed: int, workers: int, opts: Optio
     else:
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
             futures = {pool.submit(_make_chunk, kind, seed, c, out, opts): k for k, c in enumerate(chunks)}
-            for future in _as_completed(futures):
+            for future in as_completed(futures):
                 k = futures[future]
                 rows[k] = future.result()
                 if progress:
@@ -116,9 +116,3 @@ def generate(kind: Kind, out: Path, n: int, seed: int, workers: int, opts: Optio
     lines = [INDEX_HEADERS[kind]] + [row for chunk_rows in rows for row in chunk_rows]
     index.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return index
-
-
-def _as_completed(futures: Iterable[Any]) -> Iterable[Any]:
-    from concurrent.futures import as_completed
-
-    return as_completed(list(futures))
