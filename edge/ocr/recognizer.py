@@ -83,9 +83,8 @@ def read_line_files(paths: list[Path], recognizer: Recognizer) -> list[tuple[Pat
     import cv2
 
     images: list[NDArray[np.uint8]] = []
-    readable: list[int] = []
     out: list[tuple[Path, LineRead | str]] = []
-    for i, path in enumerate(paths):
+    for path in paths:
         try:
             data = np.fromfile(path, np.uint8)
         except OSError as exc:
@@ -100,6 +99,5 @@ def read_line_files(paths: list[Path], recognizer: Recognizer) -> list[tuple[Pat
             continue
         out.append((path, ""))
         images.append(np.asarray(img, np.uint8))
-        readable.append(i)
     reads = iter(recognizer.read(images))
     return [(p, next(reads) if r == "" else r) for p, r in out]

@@ -121,10 +121,9 @@ def _background(rng: np.random.Generator, width: int, height: int) -> Image:
 def _rule(img: Image, rng: np.random.Generator, y: int) -> None:
     """The dotted rule a value is printed on."""
     y = min(max(y, 0), img.shape[0] - 1)
-    colour = tuple(int(c) for c in rng.integers(60, 140, size=3))
+    colour = rng.integers(60, 140, size=3).astype(np.uint8)
     step = int(rng.integers(3, 7))
-    for x in range(0, img.shape[1], step):
-        cv2.circle(img, (x, y), 0, colour, -1)
+    img[y, ::step] = colour
 
 
 def _stamp_over(img: Image, rng: np.random.Generator) -> None:
