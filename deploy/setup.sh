@@ -10,7 +10,7 @@ EXTRAS="${EDGE_EXTRAS-}"
 APT_PACKAGES=(
   python3-venv python3-pip
   # Fonts that cover every Vietnamese letter (edge/synth/fonts.py lists which file comes from which).
-  fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-noto-core fonts-texgyre
+  fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-noto-core fonts-noto-mono fonts-texgyre
   # Tesseract 5 with Vietnamese: a peer measured by `edge bench ocr`, not used by the product.
   tesseract-ocr tesseract-ocr-vie
 )
