@@ -210,3 +210,62 @@ def bench_locate(args: argparse.Namespace) -> int:
 
     run(args.n, args.seed, sys.stdout)
     return 0
+
+
+def scan(args: argparse.Namespace) -> int:
+    """Read one or two photos of the card: the seed's envelope (--json) or a table, reasons on stderr."""
+    from edge.document.image import decode_image
+    from edge.document.pipeline import Pipeline
+    from edge.errors import ImageError
+
+    if len(args.images) > 2:
+        raise ImageError(f"edge scan takes one or two photos (front and back), not {len(args.images)}")
+    images = []
+    for path in args.images:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise ImageError(f"cannot read {path}: {exc.strerror}") from exc
+        try:
+            images.append(decode_image(data))
+        except ImageError as exc:
+            raise ImageError(f"{path}: {exc}") from exc
+    pipeline = Pipeline.load(cast(Config, args.config_obj).ocr)
+    result = pipeline.scan(images, thumb=args.thumb)
+    for path, side in zip(args.images, result.sides, strict=True):
+        if side.reason is not None:
+            err_console.print(f"edge: {path}: {side.message}", markup=False, highlight=False)
+    if result.swapped:
+        err_console.print("edge: the photos were given back first; read as front and back", highlight=False)
+    if args.json:
+        print(result.envelope.to_json(indent=1))
+    else:
+        _print_envelope_table(result.envelope)
+    return 0 if result.envelope.ok else 1
+
+
+def _print_envelope_table(envelope: Any) -> None:
+    console = Console()
+    if not envelope.ok:
+        console.print(f"errorCode {envelope.errorCode.value}: {envelope.errorMessage}", markup=False)
+        return
+    for side in envelope.data:
+        table = Table(title=side.type.value, show_lines=False)
+        table.add_column("field")
+        table.add_column("value")
+        table.add_column("confidence", justify="right")
+        for name in side.field_names():
+            value = side.info.get(name)
+            conf = value.confidence if value is not None and value.confidence is not None else 0.0
+            table.add_row(name, value.text if value else "", f"{conf:.2f}")
+        console.print(table)
+
+
+def bench_scan(args: argparse.Namespace) -> int:
+    from edge.eval.bench_scan import run
+    from edge.runtime.manifest import default_models_dir
+
+    cfg = cast(Config, args.config_obj).ocr
+    models = Path(cfg.models_dir) if cfg.models_dir else default_models_dir()
+    run(args.n, args.seed, args.font_split, models, sys.stdout)
+    return 0

@@ -371,7 +371,7 @@ def _pick(work: Profiles, quads: Floats, mode: Mode) -> tuple[Corners | None, fl
         return None, 0.0, True
     # a side with paper beyond it is the card's printed border: near the image's edge, the paper
     # edge past it may lie outside the picture
-    reach = 0.04 * float(np.linalg.norm(q[best, NEXT] - q[best], axis=-1).max()) + 2.0
+    reach = 0.02 * float(np.linalg.norm(q[best, NEXT] - q[best], axis=-1).max()) + 1.5
     room = np.minimum(q[best], np.array([w - 1, h - 1]) - q[best]).min(axis=-1)  # per corner
     cut = bool(np.any(line[best] & (np.minimum(room, room[NEXT]) < reach)))
     return q[best], float(score[best]), cut

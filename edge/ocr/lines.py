@@ -82,21 +82,30 @@ def ink_mask(card: UInt8, params: LineParams = LineParams()) -> UInt8:
 
 def _stamp(card: UInt8) -> tuple[UInt8, UInt8]:
     """The round stamp: its disc, and its red ink (a red blob far taller than a line of text)."""
-    hsv = cv2.cvtColor(card, cv2.COLOR_BGR2HSV)
-    hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
-    red = (((hue < 12) | (hue > 165)) & (sat > 50)).astype(np.uint8) * 255
-    blob = cv2.morphologyEx(red, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    b, g, r = (c.astype(np.int16) for c in cv2.split(card))
+    val = np.maximum(np.maximum(b, g), r)
+    # redness against the paper's own tint: a faded or blurred ring in a photo keeps R well above G and B
+    red = ((r - np.maximum(g, b) > 28) & (r > 90)).astype(np.uint8) * 255
+    blob = cv2.morphologyEx(red, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (31, 31)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(blob, connectivity=8)
-    big = [i for i in range(1, n)
-           if stats[i, cv2.CC_STAT_HEIGHT] > 60 and stats[i, cv2.CC_STAT_WIDTH] > 60
-           and 0.7 < stats[i, cv2.CC_STAT_WIDTH] / stats[i, cv2.CC_STAT_HEIGHT] < 1.45]  # round
-    if not big:
+    if n < 2:
+        return np.zeros_like(red), np.zeros_like(red)
+    # a faded ring in a photo breaks into arcs: gather the pieces around the largest one
+    order = np.argsort(-stats[1:, cv2.CC_STAT_AREA]) + 1
+    x, y, w, h = (int(v) for v in stats[order[0], :4])
+    cx, cy = x + w / 2, y + h / 2
+    x0, y0, x1, y1 = x, y, x + w, y + h
+    for i in order[1:]:
+        if stats[i, cv2.CC_STAT_AREA] < 40:
+            break
+        px, py, pw, ph = (int(v) for v in stats[i, :4])
+        if abs(px + pw / 2 - cx) < 110 and abs(py + ph / 2 - cy) < 110:
+            x0, y0, x1, y1 = min(x0, px), min(y0, py), max(x1, px + pw), max(y1, py + ph)
+    bw, bh = x1 - x0, y1 - y0
+    if not (bw > 60 and bh > 60 and 0.6 < bw / bh < 1.6):
         return np.zeros_like(red), np.zeros_like(red)
     out = np.zeros_like(red)
-    for i in big:  # the whole disc around the blob: ring text and star included
-        x, y, w, h = (int(v) for v in stats[i, :4])
-        cx, cy, r = x + w // 2, y + h // 2, int(0.6 * max(w, h))
-        cv2.circle(out, (cx, cy), r, 255, -1)
+    cv2.circle(out, ((x0 + x1) // 2, (y0 + y1) // 2), int(0.6 * max(bw, bh)), 255, -1)  # ring text and star too
     stamp_red = cv2.bitwise_and(out, red)
     stamp_red[val < 110] = 0  # black print under the stamp's ink stays
     return out, np.asarray(stamp_red, np.uint8)

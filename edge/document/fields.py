@@ -1,0 +1,329 @@
+"""Field extraction anchored on the printed labels, never on the pixel boxes of one layout.
+
+Every recognised line is first classified: a label of a field (fuzzy-matched against the
+wordings of SPEC §3, plain or bilingual), a heading, or a value.  A value then belongs to the
+label on its own row to its left ("Số máy: JC52E-1234567", on a dotted rule), or else to the
+label just above it in the same column (the ruled boxes of grid forms); an address runs on to a
+continuation line directly below.  The dated line ("…, ngày 05 tháng 06 năm 2020") and the
+issuing unit at the top left of the front have no label and are found by their shape and place.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from edge.ocr.charset import normalize_text
+
+CARD_W, CARD_H = 1024, 646  # the rectified card (edge.synth.types, repeated to keep this module stand-alone)
+
+# Label wordings per field (SPEC §3).  Bilingual cards add an English gloss in brackets or
+# after a slash; the Vietnamese part alone decides the field.
+LABELS: dict[str, tuple[str, ...]] = {
+    "name": ("Tên chủ xe", "Chủ xe"),
+    "address": ("Địa chỉ",),
+    "plate": ("Biển số đăng ký", "Biển số"),
+    "engine": ("Số máy",),
+    "chassis": ("Số khung",),
+    "brand": ("Nhãn hiệu",),
+    "model": ("Số loại",),
+    "color": ("Màu sơn",),
+    "capacity": ("Dung tích", "Dung tích xi lanh"),
+    "pay_load": ("Tải trọng", "Tải trọng hàng hóa"),
+    "first_issue_date": ("Đăng ký lần đầu ngày", "Ngày đăng ký lần đầu"),
+    # rows the API does not return: recognised so that their values are not taken for another field
+    "vehicle_type": ("Loại xe",),
+    "seats": ("Số chỗ ngồi", "Số người cho phép chở"),
+    "expiry_date": ("Đăng ký xe có giá trị đến ngày", "Có giá trị đến ngày"),
+    "id": ("Số",),
+}
+ENGLISH: dict[str, tuple[str, ...]] = {
+    "name": ("Owner's full name",), "address": ("Address",), "plate": ("No plate",),
+    "engine": ("Engine No",), "chassis": ("Chassis No",), "brand": ("Brand",), "model": ("Model code",),
+    "color": ("Color",), "capacity": ("Capacity",), "pay_load": ("Pay load",),
+    "first_issue_date": ("Date of first registration",), "vehicle_type": ("Type",), "seats": ("Seats",),
+    "expiry_date": ("date of expiry",), "id": ("No",),
+}
+HEADINGS: dict[str, tuple[str, ...]] = {
+    "national": ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",),
+    "motto": ("Độc lập - Tự do - Hạnh phúc",),
+    "title": ("GIẤY CHỨNG NHẬN ĐĂNG KÝ XE", "GIẤY CHỨNG NHẬN ĐĂNG KÝ XE MÔ TÔ, XE MÁY",
+              "GIẤY CHỨNG NHẬN ĐĂNG KÝ XE Ô TÔ", "CERTIFICATE OF VEHICLE REGISTRATION"),
+    "officer": ("TRƯỞNG PHÒNG", "KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "TRƯỞNG CÔNG AN", "CÁN BỘ ĐĂNG KÝ"),
+}
+MULTILINE = frozenset({"address"})
+PLATE_SHAPE = re.compile(r"\d{2}-?[A-Z]{1,2}\d?-?(\d{3}\.\d{2}|\d{4,5})")
+LABEL_MIN_SCORE = 80.0
+DATED = re.compile(r"ng[àaá]y\s*\d{1,2}\s*th[áa]ng\s*\d{1,2}\s*n[ăa]m\s*\d{4}", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One recognised line on the rectified card (card pixels; x1 / y1 exclusive)."""
+
+    box: tuple[int, int, int, int]
+    text: str
+    confidence: float
+
+    @property
+    def height(self) -> int:
+        return self.box[3] - self.box[1]
+
+    @property
+    def cx(self) -> float:
+        return (self.box[0] + self.box[2]) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.box[1] + self.box[3]) / 2
+
+
+@dataclass(frozen=True)
+class Raw:
+    """A field's text as read, before normalisation, and the weakest line confidence behind it."""
+
+    text: str
+    confidence: float
+    lines: tuple[Line, ...] = ()
+
+
+@dataclass
+class Classified:
+    labels: list[tuple[Line, str]] = field(default_factory=list)  # (the label's line, its field)
+    values: list[Line] = field(default_factory=list)
+    headings: dict[str, list[Line]] = field(default_factory=dict)
+
+
+def fold(text: str) -> str:
+    """Lower case without tone marks or the colon, for matching wordings a misread mark cannot break."""
+    t = unicodedata.normalize("NFD", normalize_text(text).replace("Đ", "D").replace("đ", "d"))
+    t = "".join(c for c in t if not unicodedata.combining(c)).lower()
+    return re.sub(r"\s+", " ", t.replace(":", " ")).strip(" .")
+
+
+def _label_table() -> tuple[list[str], list[str]]:
+    keys, words = [], []
+    for key, wordings in LABELS.items():
+        for w in wordings:
+            keys.append(key)
+            words.append(fold(w))
+    return keys, words
+
+
+_KEYS, _WORDS = _label_table()
+
+
+def match_label(text: str) -> tuple[str, float] | None:
+    """The field whose label this text is (score 0..100), or None; the English gloss is ignored."""
+    t = fold(re.split(r"[(/]", text)[0])
+    if not t or len(t) > 40:
+        return None
+    if t in ("so", "s0"):
+        return "id", 100.0
+    hit = process.extractOne(t, _WORDS, scorer=fuzz.ratio)
+    if hit is None or hit[1] < LABEL_MIN_SCORE:
+        return None
+    key = _KEYS[hit[2]]
+    return (key, float(hit[1])) if key != "id" else None
+
+
+def heading_of(text: str) -> str | None:
+    t = fold(text)
+    for kind, wordings in HEADINGS.items():
+        for w in wordings:
+            fw = fold(w)
+            if len(t) >= 6 and fuzz.partial_ratio(t, fw) >= 85 and len(t) <= len(fw) + 12:
+                return kind
+    return None
+
+
+def _part(line: Line, text: str, start: int, stop: int) -> Line:
+    """The part of a line holding ``text[start:stop]``, its box cut in proportion to the characters."""
+    x0, y0, x1, y1 = line.box
+    n = max(1, len(text))
+    a = x0 + round((x1 - x0) * start / n)
+    b = x0 + round((x1 - x0) * stop / n)
+    return Line((a, y0, max(a + 1, b), y1), text[start:stop].strip(" :;,"), line.confidence)
+
+
+def split_label(line: Line) -> tuple[Line, str, Line | None] | None:
+    """``"Số máy: JC52E"`` read as one line -> the label part, its field, and the value part.
+
+    The colon may be read as a comma or semicolon, or lost: then the longest run of leading
+    words that is a label (closely) is taken, never the bare "Số" (an address may start so).
+    """
+    text = line.text
+    m = re.search(r"[:;,]", text)
+    if m is not None:
+        hit = match_label(text[: m.start()])
+        if hit is not None:
+            value = _part(line, text, m.end(), len(text)) if text[m.end():].strip() else None
+            return _part(line, text, 0, m.end()), hit[0], value
+    words = list(re.finditer(r"\S+", text))
+    for k in range(min(7, len(words) - 1), 0, -1):
+        cut = words[k - 1].end()
+        hit = match_label(text[:cut])
+        if hit is not None and hit[0] != "id" and hit[1] >= 90:
+            return _part(line, text, 0, cut), hit[0], _part(line, text, words[k].start(), len(text))
+    return None
+
+
+def classify(lines: list[Line]) -> Classified:
+    out = Classified()
+    for line in lines:
+        text = line.text.strip()
+        if not text:
+            continue
+        kind = heading_of(text)
+        if kind is not None and not DATED.search(text):
+            out.headings.setdefault(kind, []).append(line)
+            # "GIẤY CHỨNG NHẬN … Số: 741459": the number read together with the title
+            m = re.search(r"S[ốoóồ0]\s*[:;]?\s*(\d\S*)\s*$", text)
+            if kind == "title" and m:
+                cut = line.box[0] + round((line.box[2] - line.box[0]) * m.start() / len(text))
+                label = Line((cut, line.box[1], cut + 1, line.box[3]), "Số:", line.confidence)
+                out.labels.append((label, "id"))
+                out.values.append(_part(line, text, m.start(1), len(text)))
+            continue
+        hit = match_label(text)
+        if hit is not None and hit[1] >= 88:
+            out.labels.append((line, hit[0]))
+            continue
+        split = split_label(line)
+        if split is not None:
+            label, key, value = split
+            out.labels.append((label, key))
+            if value is not None and value.text:
+                out.values.append(value)
+            continue
+        if hit is not None:
+            out.labels.append((line, hit[0]))
+            continue
+        out.values.append(line)
+    return out
+
+
+def _same_row(a: Line, b: Line) -> bool:
+    overlap = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
+    return overlap >= 0.45 * min(a.height, b.height)
+
+
+def extract(lines: list[Line]) -> dict[str, Raw]:
+    """Raw text per field key found on the card (labelled fields, dated line, issuing unit)."""
+    c = classify(lines)
+    taken: set[int] = set()
+    found: dict[str, Raw] = {}
+    labels = sorted(c.labels, key=lambda lk: (lk[0].box[1], lk[0].box[0]))
+    values = c.values
+    for label, key in labels:
+        row_right = min((o.box[0] for o, _ in labels if o is not label and _same_row(o, label)
+                         and o.box[0] > label.box[2] - 4), default=CARD_W)
+        same = [i for i, v in enumerate(values) if i not in taken and _same_row(v, label)
+                and v.box[0] >= label.box[2] - 6 and v.cx < row_right]
+        if same:
+            same.sort(key=lambda i: values[i].box[0])
+            parts = [values[i] for i in same]
+        else:
+            parts = _below(label, labels, values, taken)
+            same = [values.index(p) for p in parts]
+        if not parts:
+            continue
+        taken.update(same)
+        if key in MULTILINE:
+            parts += _continuation(parts, labels, values, taken)
+        if key not in found:
+            found[key] = Raw(" ".join(p.text for p in parts), min(p.confidence for p in parts), tuple(parts))
+    for i, v in enumerate(values):
+        if i in taken:
+            continue
+        if DATED.search(v.text) and "last_issue_date" not in found:
+            found["last_issue_date"] = Raw(v.text, v.confidence, (v,))
+            taken.add(i)
+    if "plate" not in found:  # a misread label: the plate is still the one value shaped like a plate
+        for i, v in enumerate(values):
+            m = PLATE_SHAPE.search(v.text.replace(" ", ""))
+            if i not in taken and m is not None:
+                found["plate"] = Raw(m.group(0), v.confidence, (v,))
+                taken.add(i)
+                break
+    authority = _authority(values, taken, c)
+    if authority is not None:
+        found["authority"] = authority
+    return found
+
+
+def _below(label: Line, labels: list[tuple[Line, str]], values: list[Line], taken: set[int]) -> list[Line]:
+    """Values under a label in a ruled box: below it, before the next label, inside its column."""
+    right = min((o.box[0] for o, _ in labels if _same_row(o, label) and o.box[0] > label.box[2] - 4),
+                default=CARD_W)
+    left = max((o.box[2] for o, _ in labels if _same_row(o, label) and o.box[2] < label.box[0] + 4),
+               default=0)
+    nxt = min((o.box[1] for o, _ in labels if o is not label and o.box[1] > label.box[3] - 2
+               and o.box[0] < right and o.box[2] > label.box[0]), default=CARD_H)
+    reach = label.box[3] + 3.5 * max(label.height, 12)
+    out = []
+    for i, v in enumerate(values):
+        if i in taken or v.box[1] < label.box[1] + 0.5 * label.height or v.box[1] > min(reach, nxt):
+            continue
+        if v.cy > nxt or v.cx < left or v.cx > right or v.box[0] < label.box[0] - 40:
+            continue
+        if v.box[0] > label.box[0] + 120 and abs(v.cx - label.cx) > 40:
+            continue
+        out.append(v)
+    if not out:
+        return []
+    first = min(out, key=lambda v: v.box[1])
+    return [v for v in sorted(out, key=lambda v: v.box[0]) if _same_row(v, first)]
+
+
+def _continuation(parts: list[Line], labels: list[tuple[Line, str]], values: list[Line],
+                  taken: set[int]) -> list[Line]:
+    """The line(s) an address wraps onto: just below, starting at the margin, no label between."""
+    out: list[Line] = []
+    last = parts[-1]
+    left = min(p.box[0] for p in parts)
+    for _ in range(2):
+        cands = [(i, v) for i, v in enumerate(values) if i not in taken and v.box[1] > last.box[1] + 0.5 * last.height
+                 and v.box[1] - last.box[3] < 1.6 * max(last.height, 14) and v.box[0] < left + 60
+                 and not DATED.search(v.text)]
+        # a line on a label's row is that label's value, and a label in between ends the address
+        cands = [(i, v) for i, v in cands if not any(_same_row(o, v) or last.box[3] <= o.cy <= v.box[1]
+                                                       for o, _ in labels)]
+        if not cands:
+            break
+        _, v = min(cands, key=lambda iv: iv[1].box[1])
+        row = [(j, w) for j, w in enumerate(values) if j not in taken and _same_row(w, v) and w.box[0] >= v.box[0]
+               and w.box[0] - v.box[2] < 3 * v.height]
+        for j, w in sorted(row, key=lambda jw: jw[1].box[0]):
+            taken.add(j)
+            out.append(w)
+        last = v
+    return out
+
+
+def _authority(values: list[Line], taken: set[int], c: Classified) -> Raw | None:
+    """The issuing police unit: the unlabelled line at the top left of the front, above the title."""
+    title = c.headings.get("title", [])
+    top = min((t.box[1] for t in title), default=int(0.2 * CARD_H))
+    cands = [v for i, v in enumerate(values) if i not in taken and v.box[3] <= top + 4 and v.cx < 0.5 * CARD_W
+             and v.height >= 8 and len(v.text.strip()) >= 4]
+    if not cands:
+        return None
+    best = max(cands, key=lambda v: v.box[2] - v.box[0])
+    row = [v for v in cands if _same_row(v, best)]
+    row.sort(key=lambda v: v.box[0])
+    return Raw(" ".join(v.text for v in row), min(v.confidence for v in row), tuple(row))
+
+
+def side_scores(c: Classified, found: dict[str, Raw]) -> tuple[float, float]:
+    """(front, back) evidence: headings and labels only one side of the card carries."""
+    front = 2.0 * len(c.headings.get("title", [])) + len(c.headings.get("national", [])) \
+        + len(c.headings.get("motto", [])) + sum(1 for _, k in c.labels if k == "id")
+    back_keys = {"engine", "chassis", "brand", "model", "color", "capacity", "pay_load", "first_issue_date",
+                 "vehicle_type", "seats", "expiry_date"}
+    back = sum(1.0 for _, k in c.labels if k in back_keys) + 2.0 * ("last_issue_date" in found) \
+        + len(c.headings.get("officer", []))
+    return front, back

@@ -1,0 +1,161 @@
+"""The document pipeline: photo -> card -> upright face -> lines -> text -> fields -> the API's envelope.
+
+One ``Pipeline`` is built per process (the recogniser is loaded once) and is safe to call from
+several threads: it keeps no per-call state.  ``scan`` is what ``edge scan``, the HTTP server
+and the kiosk call; ``scan_side`` is one photo, with the reason when it cannot be read.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from edge.document import fields as fx
+from edge.document.image import encode_jpeg
+from edge.document.locate import locate_card
+from edge.document.quality import REASON_MESSAGES, Reason, measure
+from edge.document.rectify import rectify, rotate180
+from edge.document.validate import cross_sides, side_result
+from edge.ocr.lines import LineBox, detect_lines
+from edge.ocr.recognizer import Recognizer
+from edge.schema import Envelope, ErrorCode, SideResult, SideType
+
+if TYPE_CHECKING:
+    from edge.config import OcrConfig
+
+Image = NDArray[np.uint8]
+T = TypeVar("T")
+STAGES = ("localise", "rectify", "lines", "recognise", "extract")
+ORIENT_LINES = 8  # widest lines read both ways up to tell an upright card from one turned 180°
+MIN_EVIDENCE = 2.0  # side evidence below this: not a registration card, or not legible
+THUMB_QUALITY = 85
+EDGE_BAND = 0.04  # share of the card's width along its edges where only the printed border lies
+
+
+@dataclass
+class SideScan:
+    """What one photo gave: a side's fields, or the reason it could not be read."""
+
+    result: SideResult | None
+    reason: Reason | None = None
+    corners: NDArray[np.float64] | None = None
+    flipped: bool = False
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    lines: list[fx.Line] = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        return REASON_MESSAGES[self.reason] if self.reason else "ok"
+
+
+@dataclass
+class ScanResult:
+    """The API envelope and, per input photo in order, what was seen (for the CLI, logs and kiosk)."""
+
+    envelope: Envelope
+    sides: list[SideScan]
+    swapped: bool = False  # two photos given back first
+
+    @property
+    def messages(self) -> list[str]:
+        return [s.message for s in self.sides]
+
+
+def text_lines(card: Image) -> list[LineBox]:
+    """Line boxes of a rectified card, less the specks of its printed border (no text lies there)."""
+    h, w = card.shape[:2]
+    mx, my = EDGE_BAND * w, 0.6 * EDGE_BAND * w
+    return [b for b in detect_lines(card)
+            if b.x1 > mx and b.x0 < w - mx and b.y1 > my and b.y0 < h - my and b.width >= 0.5 * b.height]
+
+
+def _crop(card: Image, box: LineBox) -> Image:
+    pad_y = max(2, box.height // 6)
+    pad_x = max(2, box.height // 4)
+    h, w = card.shape[:2]
+    return card[max(0, box.y0 - pad_y): min(h, box.y1 + pad_y), max(0, box.x0 - pad_x): min(w, box.x1 + pad_x)]
+
+
+class Pipeline:
+    """Locate, rectify, orient, find lines, read them and extract the fields of one card side."""
+
+    def __init__(self, recognizer: Recognizer) -> None:
+        self.recognizer = recognizer
+
+    @classmethod
+    def load(cls, ocr: OcrConfig, models_dir: Path | None = None) -> Pipeline:
+        from edge.runtime.manifest import default_models_dir
+
+        folder = models_dir or (Path(ocr.models_dir) if ocr.models_dir else default_models_dir())
+        return cls(Recognizer.load(folder, ocr.backend, ocr.precision, ocr.threads))
+
+    def scan(self, images: Sequence[Image], thumb: bool = False) -> ScanResult:
+        """One or two photos -> the envelope: one item per readable side, errorCode 1 when none is."""
+        scans = [self.scan_side(img, thumb) for img in images]
+        results = [s.result for s in scans if s.result is not None]
+        types = [r.type for r in results]
+        swapped = len(types) == 2 and types == [SideType.BACK, SideType.FRONT]
+        if len(types) == 2 and types[0] != types[1]:
+            front, back = (results[1], results[0]) if swapped else (results[0], results[1])
+            front, back = cross_sides(front, back)
+            results = [front, back]
+        if not results:
+            return ScanResult(Envelope.error(ErrorCode.NO_CONTENT), scans)
+        return ScanResult(Envelope.success(results), scans, swapped)
+
+    def scan_side(self, image: Image, thumb: bool = False) -> SideScan:
+        timings: dict[str, float] = {}
+        quad = _timed(timings, "localise", lambda: locate_card(image, "accurate"))
+        if quad is None:
+            return SideScan(None, "no_card", timings=timings)
+        reason = measure(image, quad).reason()
+        if reason is not None:
+            return SideScan(None, reason, quad.corners, timings=timings)
+        card = _timed(timings, "rectify", lambda: rectify(image, quad))
+        boxes = _timed(timings, "lines", lambda: text_lines(card))
+        flipped = _timed(timings, "recognise", lambda: self._upside_down(card, boxes))
+        if flipped:
+            card = rotate180(card)
+            boxes = _timed(timings, "lines", lambda: text_lines(card))
+        reads = _timed(timings, "recognise", lambda: self.recognizer.read([_crop(card, b) for b in boxes]))
+        lines = [fx.Line(b.as_tuple(), r.text, r.confidence) for b, r in zip(boxes, reads, strict=True)]
+        t0 = time.perf_counter()
+        classified = fx.classify(lines)
+        raw = fx.extract(lines)
+        front, back = fx.side_scores(classified, raw)
+        if max(front, back) < MIN_EVIDENCE:
+            timings["extract"] = time.perf_counter() - t0
+            return SideScan(None, "unreadable", quad.corners, flipped, timings, lines)
+        side = SideType.FRONT if front > back else SideType.BACK
+        result = side_result(side, raw)
+        timings["extract"] = time.perf_counter() - t0
+        if thumb:
+            result.image = base64.b64encode(encode_jpeg(card, THUMB_QUALITY)).decode("ascii")
+        corners = quad.corners if not flipped else np.roll(quad.corners, 2, axis=0)
+        return SideScan(result, None, corners, flipped, timings, lines)
+
+    def _upside_down(self, card: Image, boxes: list[LineBox]) -> bool:
+        """Read the widest lines as they are and turned over; the way that reads surer wins."""
+        if not boxes:
+            return False
+        widest = sorted(boxes, key=lambda b: b.width, reverse=True)[:ORIENT_LINES]
+        crops = [_crop(card, b) for b in widest]
+        reads = self.recognizer.read(crops + [np.ascontiguousarray(c[::-1, ::-1]) for c in crops])
+        n = len(crops)
+        upright = float(np.mean([r.confidence for r in reads[:n]]))
+        turned = float(np.mean([r.confidence for r in reads[n:]]))
+        return turned > upright
+
+
+def _timed(timings: dict[str, float], stage: str, fn: Callable[[], T]) -> T:
+    t0 = time.perf_counter()
+    out = fn()
+    timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - t0
+    return out

@@ -1,0 +1,125 @@
+"""From raw field texts to the API's side result: normalise, validate, and set each confidence.
+
+A field's confidence starts as the recogniser's probability of its least sure character and is
+lowered when the value fails its validator (a plate that cannot exist, a 31st of February, a
+first registration after the last) and raised or lowered by cross-checks (the plate's province
+code against the address; name, address and plate against the other side of the same card).
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from edge.document import normalize as norm
+from edge.document.fields import Raw
+from edge.ocr.charset import normalize_text
+from edge.schema import SIDE_FIELDS, FieldValue, SideResult, SideType
+
+INVALID = 0.3  # a value that fails its validator keeps at most this share of its confidence
+MISMATCH = 0.6  # ... one that disagrees with another field or side
+ID_RE = re.compile(r"^\d{4,8}$")
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", normalize_text(text)).strip(" :.,")
+
+
+def _capacity(text: str) -> norm.Checked:
+    t = _clean(text).replace("cm³", "cm3").replace(" cm 3", " cm3")
+    t = re.sub(r"(\d)\s*cm3$", r"\1 cm3", t)
+    return norm.Checked(t, bool(re.fullmatch(r"[\d.,]+( cm3)?", t)))
+
+
+def _id(text: str) -> norm.Checked:
+    t = re.sub(r"\s+", "", _clean(text)).translate(norm.TO_DIGIT)
+    return norm.Checked(t, bool(ID_RE.match(t)))
+
+
+def _checked(key: str, text: str) -> tuple[norm.Checked, float]:
+    """Canonical text, validity and an extra factor (the brand's fuzzy-match score) for one field."""
+    if key == "plate":
+        return norm.plate(text), 1.0
+    if key in ("first_issue_date", "last_issue_date"):
+        return norm.calendar_date(text), 1.0
+    if key == "engine":
+        return norm.engine(text), 1.0
+    if key == "chassis":
+        return norm.vin(text), 1.0
+    if key == "brand":
+        checked, score = norm.brand(text)
+        return checked, score if checked.valid else 1.0
+    if key == "name":
+        return norm.name(text), 1.0
+    if key == "id":
+        return _id(text), 1.0
+    if key == "capacity":
+        return _capacity(text), 1.0
+    if key == "model":
+        t = _clean(text).upper()
+        return norm.Checked(t, bool(t)), 1.0
+    t = _clean(text)
+    return norm.Checked(t, bool(t)), 1.0
+
+
+def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
+    """Every field of ``side``: normalised text and confidence (empty text, confidence 0 when absent)."""
+    texts: dict[str, tuple[str, float]] = {}
+    dated = raw.get("last_issue_date")
+    if side == SideType.BACK and dated is not None:
+        parsed = norm.dated_line(dated.text)
+        if parsed is not None:
+            place, when = parsed
+            texts["issued_at"] = (place.text, dated.confidence * (1.0 if place.valid else INVALID))
+            texts["last_issue_date"] = (when.text, dated.confidence * (1.0 if when.valid else INVALID))
+    if side == SideType.FRONT and "authority" in raw:
+        a = raw["authority"]
+        texts["issued_at"] = (_clean(a.text).upper(), a.confidence)
+    for key in SIDE_FIELDS[side]:
+        if key in texts or key not in raw or key in ("issued_at", "last_issue_date"):
+            continue
+        r = raw[key]
+        checked, factor = _checked(key, r.text)
+        texts[key] = (checked.text, r.confidence * factor * (1.0 if checked.valid else INVALID))
+    if side == SideType.FRONT and "id" in raw and "id" not in texts:
+        checked, _ = _checked("id", raw["id"].text)
+        texts["id"] = (checked.text, raw["id"].confidence * (1.0 if checked.valid else INVALID))
+    _cross_check(texts)
+    info = {k: FieldValue(text=t, confidence=round(min(1.0, max(0.0, c)), 4)) for k, (t, c) in texts.items()}
+    return SideResult(type=side, info=info)
+
+
+def _cross_check(texts: dict[str, tuple[str, float]]) -> None:
+    """Within one side: dates in order, plate province against the address."""
+    first, last = texts.get("first_issue_date"), texts.get("last_issue_date")
+    if first and last and norm.parse_date(first[0]) and norm.parse_date(last[0]) \
+            and not norm.dates_in_order(first[0], last[0]):
+        texts["first_issue_date"] = (first[0], first[1] * INVALID)
+        texts["last_issue_date"] = (last[0], last[1] * INVALID)
+    plate, address = texts.get("plate"), texts.get("address")
+    if plate and address and norm.plate_matches_address(plate[0], address[0]) is False:
+        texts["plate"] = (plate[0], plate[1] * MISMATCH)
+
+
+def _agree(key: str, a: str, b: str) -> bool:
+    if key == "plate":
+        return a == b
+    return fuzz.ratio(a.casefold(), b.casefold()) >= 92
+
+
+def cross_sides(front: SideResult, back: SideResult) -> tuple[SideResult, SideResult]:
+    """Name, address and plate printed on both sides: agreement raises, disagreement lowers confidence."""
+    fi, bi = dict(front.info), dict(back.info)
+    for key in ("name", "address", "plate"):
+        f, b = fi.get(key), bi.get(key)
+        if f is None or b is None or not f.text or not b.text:
+            continue
+        fc, bc = f.confidence or 0.0, b.confidence or 0.0
+        if _agree(key, f.text, b.text):
+            fc, bc = 1 - (1 - fc) * 0.5, 1 - (1 - bc) * 0.5
+        else:
+            fc, bc = fc * MISMATCH, bc * MISMATCH
+        fi[key] = f.model_copy(update={"confidence": round(fc, 4)})
+        bi[key] = b.model_copy(update={"confidence": round(bc, 4)})
+    return front.model_copy(update={"info": fi}), back.model_copy(update={"info": bi})
