@@ -69,6 +69,17 @@ def _add_bench(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     locate.add_argument("--n", type=_positive, default=64, help="good scenes (plus cut-off, small, card-free)")
     locate.add_argument("--seed", type=int, default=2025, help="a seed the locator was not tuned on")
     locate.set_defaults(handler="bench_locate")
+    api = what.add_parser("api", help="HTTP API load: N clients on loopback, both endpoints, all formats")
+    api.add_argument("--clients", type=_positive, default=16, help="concurrent clients")
+    api.add_argument("--seconds", type=float, default=20.0, help="duration of each case")
+    api.add_argument("--cases", default="all",
+                     help="comma list of ENDPOINT-FORMAT (e.g. registrations-file,registration-base64) or all")
+    api.add_argument("--url", default=None, help="a running server's base URL (default: start one on loopback)")
+    api.add_argument("--key", default=None, help="api_key for --url")
+    api.add_argument("--secret", default=None, help="api_secret for --url")
+    api.add_argument("--threads", type=_positive, default=None, help="inference threads of the started server")
+    api.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
+    api.set_defaults(handler="edge.server.commands:bench_api")
     scan = what.add_parser("scan", help="the document pipeline on held-out photos: found, side, fields, "
                                         "rejections, per-stage latency, peak RSS")
     scan.add_argument("--n", type=_positive, default=96, help="photos (half good, half unreadable)")
@@ -76,6 +87,16 @@ def _add_bench(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     scan.add_argument("--font-split", choices=("heldout", "train"), default="heldout",
                       help="typefaces of the cards: held out from training (default) or seen in training")
     scan.set_defaults(handler="bench_scan")
+
+
+def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = sub.add_parser("serve", help="serve the provider's HTTP API (/api/v2/ocr/vehicle_registration[s])")
+    serve.add_argument("--host", default=None, help="default: config server.host")
+    serve.add_argument("--port", type=int, default=None, help="default: config server.port")
+    serve.add_argument("--workers", type=_positive, default=None, help="processes (default: config server.workers)")
+    serve.add_argument("--new-key", action="store_true",
+                       help="print a new api_key / api_secret and its hashed config entry, then exit")
+    serve.set_defaults(handler="edge.server.commands:serve")
 
 
 def _add_train(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -158,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="TOML config file (default: $EDGE_CONFIG, else /etc/edge/edge.toml if present)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (_add_demo, _add_scan, _add_read_lines, _add_synth, _add_bench, _add_train, _add_export, _add_score,
-                _add_config):
+                _add_config, _add_serve):
         add(sub)
     return parser
 

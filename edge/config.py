@@ -7,6 +7,10 @@ environment variable) and what was expected.
 Environment overrides use ``EDGE_<SECTION>__<KEY>`` (double underscore between levels), e.g.
 ``EDGE_SYNTH__WORKERS=2``; values are parsed as TOML scalars when they can be (``2``, ``true``,
 ``"text"``) and taken as plain strings otherwise.
+
+Secrets (``server.api_keys``, ``cloud.api_key``, ``cloud.api_secret``) may also come from systemd
+credentials: a file named after the key in ``$CREDENTIALS_DIRECTORY`` overrides the TOML file, and
+the environment overrides both.
 """
 
 from __future__ import annotations
@@ -63,10 +67,60 @@ class OcrConfig(Section):
         return Path(self.models_dir) if self.models_dir else default_models_dir()
 
 
+class ServerConfig(Section):
+    """``edge serve``: where it listens, who may call it, how much it accepts and does at once."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1, le=64)  # processes, each with its own models, pool and counters
+    inference_threads: int = Field(default=2, ge=1, le=64)  # scans running at once in one process
+    queue: int = Field(default=32, ge=0, le=4096)  # requests waiting for a thread; beyond: 503 at once
+    queue_timeout_s: float = Field(default=20.0, gt=0, le=600)  # a request not started by then: 503
+    api_keys: list[str] = Field(default_factory=list)  # "KEY:sha256$SALT$HEX"; `edge serve --new-key` makes one
+    anonymous: bool = False  # true: no credentials asked (only for a kiosk's own loopback)
+    quota: int = Field(default=0, ge=0)  # requests per key per quota window; 0 = unlimited
+    quota_window_s: int = Field(default=86_400, ge=1)
+    rate_per_s: float = Field(default=0.0, ge=0)  # sustained requests per second per key; 0 = unlimited
+    rate_burst: int = Field(default=20, ge=1)
+    max_body_mb: float = Field(default=25.0, gt=0, le=1024)
+    max_pixels: int = Field(default=50_000_000, ge=10_000)
+    fetch_timeout_s: float = Field(default=10.0, gt=0, le=120)  # whole download of a format_type=url image
+    fetch_max_mb: float = Field(default=15.0, gt=0, le=1024)
+    fetch_max_redirects: int = Field(default=3, ge=0, le=10)
+    fetch_allow: list[str] = Field(default_factory=list)  # IPs / CIDRs / host names allowed although private
+    shutdown_timeout_s: float = Field(default=30.0, gt=0, le=600)
+    confidences: bool = True  # add X_confidence to every field
+    docs: bool = True  # OpenAPI at /docs and /openapi.json
+
+
+class CloudConfig(Section):
+    """The provider's API, asked when the local result is not good enough (and by ``edge.cloud``)."""
+
+    base_url: str = "https://cloud.computervision.com.vn/api/v2/ocr/"
+    api_key: str = ""
+    api_secret: str = ""
+    connect_timeout_s: float = Field(default=5.0, gt=0, le=120)
+    read_timeout_s: float = Field(default=30.0, gt=0, le=600)
+    retries: int = Field(default=2, ge=0, le=10)  # after the first try; timeouts and 5xx only
+    backoff_s: float = Field(default=0.5, ge=0, le=60)  # first wait; doubles, with full jitter
+    backoff_max_s: float = Field(default=8.0, ge=0, le=600)
+    breaker_failures: int = Field(default=5, ge=1, le=1000)  # failed calls in a row that open the circuit
+    breaker_reset_s: float = Field(default=60.0, gt=0, le=3600)  # open this long, then one trial call
+    ca_file: str = ""  # extra CA bundle (a self-hosted server); TLS is always verified
+
+
 class Config(Section):
     log: LogConfig = LogConfig()
     synth: SynthConfig = SynthConfig()
     ocr: OcrConfig = OcrConfig()
+    server: ServerConfig = ServerConfig()
+    cloud: CloudConfig = CloudConfig()
+
+
+# Secrets that may come from systemd credentials ($CREDENTIALS_DIRECTORY/<section>.<key>, e.g.
+# LoadCredential=cloud.api_secret:/etc/edge/cloud_secret); list values are one item per line.
+CREDENTIAL_KEYS = ("server.api_keys", "cloud.api_key", "cloud.api_secret")
+MASKED_KEYS = ("cloud.api_secret",)
 
 
 def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
@@ -88,11 +142,33 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
             raise ConfigError(f"config file {path} cannot be read: {exc}") from exc
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+    _overlay_credentials(data, env)
     env_keys = _overlay_env(data, env)
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, path, text, env_keys)) from exc
+
+
+def _overlay_credentials(data: dict[str, Any], env: Mapping[str, str]) -> None:
+    """systemd credentials override the file (the environment still overrides them)."""
+    folder = env.get("CREDENTIALS_DIRECTORY")
+    if not folder:
+        return
+    for dotted in CREDENTIAL_KEYS:
+        path = Path(folder) / dotted
+        if not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"credential {path} cannot be read: {exc}") from exc
+        section, key = dotted.split(".")
+        node = data.setdefault(section, {})
+        if not isinstance(node, dict):
+            raise ConfigError(f"credential {path}: {section} is not a section")
+        lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+        node[key] = lines if key == "api_keys" else (lines[0] if lines else "")
 
 
 def _overlay_env(data: dict[str, Any], env: Mapping[str, str]) -> dict[str, str]:
@@ -165,16 +241,17 @@ def render_config(config: Config) -> str:
     for section, values in config.model_dump().items():
         out.append(f"[{section}]")
         for key, value in values.items():
-            out.append(f"{key} = {_toml_value(value)}")
+            masked = f"{section}.{key}" in MASKED_KEYS and value
+            out.append(f"{key} = {toml_value('********' if masked else value)}")
         out.append("")
     return "\n".join(out)
 
 
-def _toml_value(value: Any) -> str:
+def toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'

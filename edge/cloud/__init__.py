@@ -1,0 +1,1 @@
+"""The client of the provider's cloud API (the same contract ``edge serve`` answers)."""
