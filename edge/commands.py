@@ -234,9 +234,9 @@ def scan(args: argparse.Namespace) -> int:
     result = pipeline.scan(images, thumb=args.thumb)
     for path, side in zip(args.images, result.sides, strict=True):
         if side.reason is not None:
-            err_console.print(f"edge: {path}: {side.message}", markup=False, highlight=False)
+            print(f"edge: {path}: {side.message}", file=sys.stderr)
     if result.swapped:
-        err_console.print("edge: the photos were given back first; read as front and back", highlight=False)
+        print("edge: the photos were given back first; read as front and back", file=sys.stderr)
     if args.json:
         print(result.envelope.to_json(indent=1))
     else:

@@ -22,7 +22,8 @@ def edge(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
 
 @pytest.mark.parametrize("cmd", [[], ["synth"], ["synth", "cards"], ["synth", "scenes"], ["synth", "lines"],
                                  ["synth", "video"], ["synth", "sheet"], ["bench"], ["bench", "synth"],
-                                 ["bench", "ocr"], ["bench", "locate"], ["demo"], ["score"], ["config"],
+                                 ["bench", "ocr"], ["bench", "locate"], ["bench", "scan"], ["scan"],
+                                 ["demo"], ["score"], ["config"],
                                  ["read-lines"], ["train"], ["train", "recognizer"], ["export"],
                                  ["export", "recognizer"]])
 def test_every_command_has_help(cmd: list[str]) -> None:
@@ -100,3 +101,34 @@ def test_config_show_reflects_environment() -> None:
     result = edge("config", "show", env={"EDGE_SYNTH__WORKERS": "2"})
     assert result.returncode == 0
     assert "workers = 2" in result.stdout
+
+
+def test_scan_prints_the_api_envelope_and_says_why_a_photo_is_unreadable(tmp_path: Path) -> None:
+    import cv2
+    import numpy as np
+
+    from edge.synth.card import render_face
+    from edge.synth.scene import make_scene
+    from edge.synth.values import random_values
+
+    rng = np.random.default_rng([77, 0])
+    face = render_face(random_values(rng), "front", "moto_classic", rng)
+    photo = tmp_path / "front.jpg"
+    cv2.imwrite(str(photo), make_scene(face, rng, "good", clean=True).image)
+    res = edge("scan", "--json", str(photo))
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert doc["errorCode"] == "0" and doc["data"][0]["type"] == "vehicle_registration_front"
+    assert doc["data"][0]["info"]["plate"] == face.values.plate and "plate_confidence" in doc["data"][0]["info"]
+
+    empty = tmp_path / "wall.png"
+    cv2.imwrite(str(empty), np.full((480, 640, 3), 128, np.uint8))
+    res = edge("scan", "--json", str(empty))
+    assert res.returncode == 1 and json.loads(res.stdout)["errorCode"] == "1"
+    assert "no registration card was found" in res.stderr
+
+    text = tmp_path / "notes.txt"
+    text.write_text("not a photo")
+    res = edge("scan", str(text))
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert res.stderr.startswith("edge: error:") and "notes.txt" in res.stderr

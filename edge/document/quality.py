@@ -40,10 +40,10 @@ class Quality:
 
     def reason(self) -> Reason | None:
         """The first thing that makes the photo unreadable, in the order a person should fix them."""
+        if not self.inside:  # first: the size of a card running off the photo is not known
+            return "cut_off"
         if self.width_px < MIN_CARD_WIDTH:
             return "too_small"
-        if not self.inside:
-            return "cut_off"
         if self.glare > MAX_GLARE:
             return "glare"
         if self.sharpness < MIN_SHARPNESS:

@@ -1,0 +1,109 @@
+"""Label-anchored extraction and validation on hand-placed lines: the geometry rules, without a model."""
+
+from __future__ import annotations
+
+from edge.document.fields import Line, Raw, classify, extract, match_label, side_scores, split_label
+from edge.document.validate import INVALID, cross_sides, side_result
+from edge.schema import SideType
+
+
+def L(x0: int, y0: int, x1: int, y1: int, text: str, conf: float = 0.99) -> Line:
+    return Line((x0, y0, x1, y1), text, conf)
+
+
+def test_labels_match_plain_bilingual_and_misread_wordings() -> None:
+    assert match_label("Tên chủ xe (Owner's full name)") == ("name", 100.0)
+    assert match_label("Số máy / Engine No")[0] == "engine"  # type: ignore[index]
+    assert match_label("Nhán hiêu:")[0] == "brand"  # type: ignore[index]
+    assert match_label("Số:") == ("id", 100.0)
+    assert match_label("NGUYỄN VĂN AN") is None
+    assert match_label("Số 12 ngõ 45 Nguyễn Trãi") is None
+
+
+def test_a_label_read_together_with_its_value_is_split_even_without_the_colon() -> None:
+    label, key, value = split_label(L(0, 0, 300, 20, "Số khung: RLHJC5207AY123456"))  # type: ignore[misc]
+    assert key == "chassis" and value is not None and value.text == "RLHJC5207AY123456"
+    assert label.box[2] <= value.box[0]
+    _, key, value = split_label(L(0, 0, 300, 20, "Biển số, 29A1-123.45"))  # type: ignore[misc]
+    assert key == "plate" and value is not None and value.text == "29A1-123.45"
+    _, key, value = split_label(L(0, 0, 300, 20, "Số máy JC52E-1234567"))  # type: ignore[misc]
+    assert key == "engine" and value is not None and value.text == "JC52E-1234567"
+    assert split_label(L(0, 0, 300, 20, "Số 12 ngõ 45")) is None  # an address, not the "Số" label
+
+
+def test_values_on_the_label_row_then_under_the_label_in_a_box() -> None:
+    lines = [
+        L(60, 100, 130, 118, "Chủ xe:"), L(150, 96, 450, 120, "NGUYỄN VĂN AN"),
+        L(60, 140, 140, 158, "Số máy:"), L(160, 138, 330, 158, "JC52E-1234567"),
+        L(540, 140, 630, 158, "Số khung:"), L(650, 138, 900, 158, "RLHJC5207AY123456"),
+        # a ruled box: the label at the top left, the value below it
+        L(52, 220, 200, 236, "Nhãn hiệu (Brand)"), L(66, 246, 160, 270, "HONDA"),
+        L(360, 220, 520, 236, "Số loại (Model code)"), L(372, 246, 480, 270, "WAVE RSX"),
+    ]
+    raw = extract(lines)
+    assert raw["name"].text == "NGUYỄN VĂN AN"
+    assert raw["engine"].text == "JC52E-1234567"
+    assert raw["chassis"].text == "RLHJC5207AY123456"
+    assert raw["brand"].text == "HONDA" and raw["model"].text == "WAVE RSX"
+
+
+def test_an_address_runs_onto_the_line_below_but_not_into_the_next_row() -> None:
+    lines = [
+        L(60, 100, 130, 118, "Địa chỉ:"), L(150, 96, 900, 120, "Số 12 ngõ 45 Nguyễn Trãi, P. Thượng Đình,"),
+        L(62, 150, 400, 174, "Q. Thanh Xuân, Hà Nội"),
+        L(60, 200, 160, 218, "Nhãn hiệu:"), L(180, 198, 300, 218, "HONDA"),
+    ]
+    raw = extract(lines)
+    assert raw["address"].text == "Số 12 ngõ 45 Nguyễn Trãi, P. Thượng Đình, Q. Thanh Xuân, Hà Nội"
+    assert raw["brand"].text == "HONDA"
+
+
+def test_dated_line_title_number_and_issuing_unit_need_no_label() -> None:
+    lines = [
+        L(100, 36, 340, 56, "CÔNG AN TỈNH LAI CHÂU"), L(510, 36, 890, 56, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+        L(120, 120, 930, 150, "GIẤY CHỨNG NHẬN ĐĂNG KÝ XE MÔ TÔ, XE MÁY Số: 741459"),
+        L(580, 460, 950, 480, "Hà Nội, ngày 05 tháng 06 năm 2020"),
+    ]
+    raw = extract(lines)
+    assert raw["authority"].text == "CÔNG AN TỈNH LAI CHÂU"
+    assert raw["id"].text == "741459"
+    assert raw["last_issue_date"].text.startswith("Hà Nội")
+    front, _ = side_scores(classify(lines), raw)
+    assert front > 0
+
+
+def test_back_side_from_dated_line_and_date_order_checked() -> None:
+    raw = {
+        "last_issue_date": Raw("Hà Nội, ngày 05 tháng 06 năm 2020", 0.9),
+        "first_issue_date": Raw("12/03/2015", 0.95),
+        "plate": Raw("29-B1 123.45", 0.9),
+        "address": Raw("Số 12 ngõ 45 Nguyễn Trãi, Q. Thanh Xuân, Hà Nội", 0.9),
+        "brand": Raw("HONDAA", 0.9),
+    }
+    side = side_result(SideType.BACK, raw)
+    assert side.text("last_issue_date") == "05/06/2020" and side.text("issued_at") == "Hà Nội"
+    assert side.text("plate") == "29B1-123.45" and side.text("brand") == "HONDA"
+    assert side.info["plate"].confidence == 0.9  # the code 29 belongs to Hà Nội
+    assert side.text("engine") == "" and side.to_seed()["info"]["engine_confidence"] == 0.0
+
+
+def test_an_invalid_date_or_plate_keeps_its_text_with_a_low_confidence() -> None:
+    raw = {
+        "first_issue_date": Raw("31/02/2015", 0.99),  # no 31st of February
+        "last_issue_date": Raw("Hà Nội, ngày 05 tháng 06 năm 2020", 0.99),
+        "plate": Raw("29I1-123.45", 0.99),  # series letters never use I
+    }
+    side = side_result(SideType.BACK, raw)
+    assert side.text("first_issue_date") == "31/02/2015"
+    assert side.info["first_issue_date"].confidence <= 0.99 * INVALID  # type: ignore[operator]
+    assert side.info["plate"].confidence <= 0.99 * INVALID  # type: ignore[operator]
+    late = side_result(SideType.BACK, {**raw, "first_issue_date": Raw("12/03/2021", 0.99)})
+    assert late.info["first_issue_date"].confidence <= 0.99 * INVALID  # type: ignore[operator]
+
+
+def test_both_sides_agreeing_raise_confidence_and_disagreeing_lower_it() -> None:
+    front = side_result(SideType.FRONT, {"name": Raw("NGUYỄN VĂN AN", 0.8), "plate": Raw("29B1-123.45", 0.8)})
+    back = side_result(SideType.BACK, {"name": Raw("NGUYỄN VĂN AN", 0.8), "plate": Raw("29B1-123.46", 0.8)})
+    f, b = cross_sides(front, back)
+    assert f.info["name"].confidence > 0.8 and b.info["name"].confidence > 0.8  # type: ignore[operator]
+    assert f.info["plate"].confidence < 0.8 and b.info["plate"].confidence < 0.8  # type: ignore[operator]

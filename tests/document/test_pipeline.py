@@ -1,0 +1,154 @@
+"""The whole document pipeline on generated photos, with the shipped int8 recogniser (real model files)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from edge.document.pipeline import Pipeline, SideScan
+from edge.ocr.recognizer import Recognizer
+from edge.schema import SIDE_FIELDS, ErrorCode, SideType
+from edge.synth.card import render_face
+from edge.synth.dataset import scene_item, truth_envelope
+from edge.synth.scene import make_scene
+from edge.synth.types import CardFace, Image, Side
+from edge.synth.values import random_values
+
+MODELS = Path(__file__).resolve().parents[2] / "models"
+
+
+@cache
+def _pipeline() -> Pipeline:
+    return Pipeline(Recognizer.load(MODELS))
+
+
+@cache
+def _photo(side: Side, layout: str, seed: int) -> tuple[Image, CardFace]:
+    rng = np.random.default_rng([77, seed])
+    face = render_face(random_values(rng), side, layout, rng)
+    return make_scene(face, rng, "good", clean=True).image, face
+
+
+def _truth(face: CardFace) -> dict[str, str]:
+    t = truth_envelope(face).data[0]
+    return {k: t.text(k) for k in SIDE_FIELDS[t.type]}
+
+
+def _read(scan: SideScan) -> dict[str, str]:
+    assert scan.result is not None, scan.message
+    return {k: scan.result.text(k) for k in SIDE_FIELDS[scan.result.type]}
+
+
+# (side, layout, seed, fields that must read exactly); the rest must mostly match too
+CASES = [
+    ("front", "moto_classic", 0, ("name", "address", "id", "plate", "issued_at")),
+    ("front", "car_bilingual", 0, ("name", "address", "plate", "issued_at")),
+    ("front", "v2023", 2, ("address", "id", "plate", "issued_at")),
+    ("back", "single_column", 2, ("name", "address", "engine", "chassis", "plate", "last_issue_date")),
+    ("back", "two_column", 2, ("name", "engine", "chassis", "brand", "first_issue_date", "plate")),
+    ("back", "bilingual_grid", 0, ("name", "address", "engine", "chassis", "brand", "model")),
+]
+
+
+@pytest.mark.parametrize(("side", "layout", "seed", "exact"), CASES, ids=[c[1] for c in CASES])
+def test_every_layout_gives_its_side_and_fields(side: Side, layout: str, seed: int, exact: tuple[str, ...]) -> None:
+    image, face = _photo(side, layout, seed)
+    scan = _pipeline().scan_side(image)
+    got, want = _read(scan), _truth(face)
+    assert scan.result is not None and scan.result.type.value == face.type
+    for key in exact:
+        assert got[key] == want[key], key
+    right = sum(got[k] == want[k] for k in want)
+    assert right >= 0.75 * len(want)
+    for key in exact:
+        conf = scan.result.info[key].confidence
+        assert conf is not None and 0.0 < conf <= 1.0
+
+
+def test_an_upside_down_photo_reads_the_same_as_the_upright_one() -> None:
+    image, face = _photo("back", "single_column", 2)
+    upright = _pipeline().scan_side(image)
+    turned = _pipeline().scan_side(np.ascontiguousarray(image[::-1, ::-1]))
+    assert upright.flipped != turned.flipped
+    assert _read(turned) == _read(upright)
+    assert _read(turned)["plate"] == _truth(face)["plate"]
+
+
+def test_two_photos_in_either_order_give_front_then_back() -> None:
+    front, _ = _photo("front", "moto_classic", 0)
+    back, _ = _photo("back", "single_column", 2)
+    in_order = _pipeline().scan([front, back])
+    swapped = _pipeline().scan([back, front])
+    assert [s.type for s in in_order.envelope.data] == [SideType.FRONT, SideType.BACK]
+    assert [s.type for s in swapped.envelope.data] == [SideType.FRONT, SideType.BACK]
+    assert swapped.swapped and not in_order.swapped
+    assert swapped.envelope.to_seed() == in_order.envelope.to_seed()
+
+
+def test_a_wrapped_address_is_read_across_both_lines() -> None:
+    image, face = _photo("back", "single_column", 2)
+    assert sum(1 for b in face.boxes if b.field == "address") == 2  # printed on two lines
+    assert _read(_pipeline().scan_side(image))["address"] == face.values.address
+
+
+def test_the_dated_line_under_the_stamp_gives_date_and_place() -> None:
+    image, face = _photo("back", "single_column", 2)
+    got = _read(_pipeline().scan_side(image))
+    day, month, year = face.values.last_issue_date.split("/")
+    assert got["last_issue_date"] == f"{day}/{month}/{year}"
+    assert got["issued_at"] == _truth(face)["issued_at"]
+
+
+def test_thumbnail_is_the_aligned_card_as_base64_jpeg() -> None:
+    import base64
+
+    import cv2
+
+    image, _ = _photo("front", "moto_classic", 0)
+    scan = _pipeline().scan([image], thumb=True)
+    item = scan.envelope.to_seed()["data"][0]["info"]
+    card = cv2.imdecode(np.frombuffer(base64.b64decode(item["image"]), np.uint8), cv2.IMREAD_COLOR)
+    assert card is not None and card.shape[:2] == (646, 1024)
+    assert "image" not in _pipeline().scan([image]).envelope.to_seed()["data"][0]["info"]
+
+
+@pytest.mark.parametrize(("quality", "index"), [("too_small", 0), ("blurred", 3), ("glare", 0)])
+def test_unreadable_photos_are_rejected_with_their_reason(quality: str, index: int) -> None:
+    scene = scene_item(5, index, quality)  # type: ignore[arg-type]
+    result = _pipeline().scan([scene.image])
+    assert result.sides[0].reason == quality
+    assert result.envelope.errorCode == ErrorCode.NO_CONTENT and result.envelope.data == []
+
+
+def test_a_card_running_off_the_photo_is_cut_off() -> None:
+    image, _ = _photo("back", "single_column", 2)
+    scan = _pipeline().scan_side(image)
+    assert scan.corners is not None
+    left, right = scan.corners[:, 0].min(), scan.corners[:, 0].max()
+    cropped = np.ascontiguousarray(image[:, int(left + 0.02 * (right - left)):])
+    assert _pipeline().scan_side(cropped).reason == "cut_off"
+
+
+def test_a_photo_without_a_card_gives_no_card_not_fields() -> None:
+    rng = np.random.default_rng(3)
+    ramp = np.linspace(40, 200, 1280, dtype=np.float32)[None, :, None] * np.ones((720, 1, 3), np.float32)
+    image = np.clip(ramp + rng.normal(0, 6, ramp.shape), 0, 255).astype(np.uint8)
+    result = _pipeline().scan([image])
+    assert result.sides[0].reason == "no_card"
+    assert result.envelope.to_seed() == {"data": [], "errorCode": "1",
+                                         "errorMessage": "The photo does not contain content"}
+
+
+def test_a_card_shaped_paper_without_the_forms_text_is_unreadable_not_a_side() -> None:
+    import cv2
+
+    image = np.full((720, 1280, 3), 60, np.uint8)
+    cv2.rectangle(image, (300, 150), (300 + 640, 150 + 404), (235, 238, 240), -1)
+    for k in range(8):  # sharp print that is not the form: bars and boxes
+        y = 190 + 42 * k
+        cv2.rectangle(image, (340 + 20 * k, y), (560 + 30 * k, y + 14), (30, 30, 30), -1)
+    scan = _pipeline().scan_side(image)
+    assert scan.result is None and scan.reason == "unreadable"
