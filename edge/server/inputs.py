@@ -15,6 +15,7 @@ from enum import StrEnum
 
 import numpy as np
 from numpy.typing import NDArray
+from PIL import Image as PILImage
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
@@ -156,4 +157,5 @@ def _decode(name: str, blob: bytes, max_pixels: int) -> NDArray[np.uint8]:
             raise ApiError(ErrorCode.BAD_IMAGE, 413, f"{name} is {w}x{h} pixels; the limit is {max_pixels}")
         return decode_image(blob, max_pixels)
     except ImageError as exc:
-        raise ApiError(ErrorCode.BAD_IMAGE, 400, f"{name}: {exc}") from exc
+        bomb = isinstance(exc.__cause__, PILImage.DecompressionBombError)  # Pillow's own, far-over-the-limit check
+        raise ApiError(ErrorCode.BAD_IMAGE, 413 if bomb else 400, f"{name}: {exc}") from exc

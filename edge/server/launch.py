@@ -101,17 +101,26 @@ class ServerProcess:
 
 
 class ImageHost:
-    """Serves a dict of path -> bytes on 127.0.0.1 from a thread; unknown paths get 404."""
+    """Serves path -> bytes on 127.0.0.1 from a thread; ``slow`` paths wait first, ``redirects`` point on."""
 
-    def __init__(self, files: dict[str, bytes]) -> None:
+    def __init__(self, files: dict[str, bytes], slow: dict[str, float] | None = None,
+                 redirects: dict[str, str] | None = None) -> None:
         self.files = files
-        files_ref = files
+        files_ref, slow_ref, redirects_ref = files, slow or {}, redirects or {}
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:
-                body = files_ref.get(self.path.split("?")[0])
+                path = self.path.split("?")[0]
+                time.sleep(slow_ref.get(path, 0.0))
+                if path in redirects_ref:
+                    self.send_response(302)
+                    self.send_header("Location", redirects_ref[path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                body = files_ref.get(path)
                 if body is None:
                     self.send_error(404)
                     return
