@@ -106,8 +106,9 @@ async def handle(request: Request, endpoint: str) -> Response:
     code = envelope.errorCode.value
     state.metrics.requests.labels(endpoint, fmt_label, code, str(status)).inc()
     state.metrics.latency.labels(endpoint).observe(elapsed)
-    log.info("%s %s format=%s key=%s status=%d errorCode=%s sides=%d %.0fms", request.method, endpoint,
-             fmt_label, key, status, code, sides, elapsed * 1000)
+    detail = f" ({headers['X-Edge-Detail']})" if "X-Edge-Detail" in headers else ""  # details never quote input
+    log.info("%s %s format=%s key=%s status=%d errorCode=%s sides=%d %.0fms%s", request.method, endpoint,
+             fmt_label, key, status, code, sides, elapsed * 1000, detail)
     return Response(envelope.to_json(state.confidences), status, headers=headers, media_type="application/json")
 
 
