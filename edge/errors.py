@@ -2,6 +2,7 @@
 
     EdgeError                 anything this package raises on purpose
     ├── ConfigError           a bad config file, key or environment override
+    ├── CameraError           a camera that cannot be opened, fails or disappears (reopened with backoff)
     ├── ImageError            an image that cannot be read or decoded
     ├── ModelError            a model file missing, corrupted or not loadable by its runtime
     ├── SynthError            the generator cannot run (e.g. a font is missing)
@@ -29,6 +30,10 @@ class EdgeError(Exception):
 
 class ConfigError(EdgeError):
     """The configuration is invalid; the message names the key."""
+
+
+class CameraError(EdgeError):
+    """A camera cannot be opened or stopped delivering frames; the message says which and what to check."""
 
 
 class ImageError(EdgeError):

@@ -33,6 +33,7 @@ Profiles = NDArray[np.float32]
 
 ASPECT = CARD_W / CARD_H
 MIN_SCORE = 0.4  # below this the best quad is not reported at all (a little more for small ones)
+HINT_SCORE = 0.55  # a hinted quad scoring below this is treated as lost: the full search runs
 STEP_MIN = 7.0  # grey levels of paper-against-surface contrast that count as edge support
 _WORK_SIDE = {"fast": 320, "accurate": 512}  # long side of the copy candidates are found and scored on
 _MIN_AREA = 0.006  # of the working copy: a card too far away to read is still found
@@ -50,21 +51,29 @@ class CardQuad:
     inside: bool  # all corners inside the image with a small margin (the card is not cut off)
 
 
-def locate_card(image: Image, mode: Mode = "accurate") -> CardQuad | None:
-    """The most card-like quadrilateral in a BGR photo, or None when nothing looks like the card."""
+def locate_card(image: Image, mode: Mode = "accurate", hint: Corners | None = None) -> CardQuad | None:
+    """The most card-like quadrilateral in a BGR photo, or None when nothing looks like the card.
+
+    ``hint`` (fast mode only): the card's corners in the previous preview frame.  They are snapped
+    first and the full candidate search runs only when that fails, which roughly halves the time
+    on a card held in view.
+    """
     img = _as_bgr(image)
     h, w = img.shape[:2]
     if min(h, w) < 16:
         return None
     work = _shrink(img, _WORK_SIDE[mode])
-    blur = np.asarray(cv2.GaussianBlur(work, (3, 3) if mode == "fast" else (5, 5), 0), np.uint8)
-    quads = _candidates(blur, np.asarray(cv2.cvtColor(blur, cv2.COLOR_BGR2GRAY), np.uint8), mode)
-    if len(quads) == 0:
-        return None
-    best, score, cut = _pick(work.astype(np.float32), quads, mode)
+    scale = np.array(work.shape[1::-1]) / (w, h)
+    found = _from_hint(work, hint, scale) if mode == "fast" and hint is not None else None
+    if found is None:
+        blur = np.asarray(cv2.GaussianBlur(work, (3, 3) if mode == "fast" else (5, 5), 0), np.uint8)
+        quads = _candidates(blur, np.asarray(cv2.cvtColor(blur, cv2.COLOR_BGR2GRAY), np.uint8), mode)
+        if len(quads) == 0:
+            return None
+        found = _pick(work.astype(np.float32), quads, mode)
+    best, score, cut = found
     if best is None:
         return None
-    scale = np.array(work.shape[1::-1]) / (w, h)
     full = (best + 0.5) / scale - 0.5  # pixel centres of the working copy → the image's
     if mode == "accurate" or scale.min() < 1.0:  # previews get one cheap pass: it finds the paper edge
         full = _refine(img, full, float(1.0 / scale.min()), *((2, 48) if mode == "accurate" else (1, 16)))
@@ -72,6 +81,15 @@ def locate_card(image: Image, mode: Mode = "accurate") -> CardQuad | None:
     margin = 0.005 * min(h, w)
     inside = not cut and bool(np.all(corners >= margin) and np.all(corners <= np.array([w - 1, h - 1]) - margin))
     return CardQuad(corners=corners, score=float(score), inside=inside)
+
+
+def _from_hint(work: Image, hint: Corners, scale: Floats) -> tuple[Corners | None, float, bool] | None:
+    """The hinted quad snapped on the working copy, if it is still clearly the card; else None."""
+    quads = clockwise(((np.asarray(hint, np.float64).reshape(1, 4, 2) + 0.5) * scale - 0.5))
+    if not np.all(np.isfinite(quads)) or not np.all(_plausible(quads, 0.0)):
+        return None
+    found = _pick(work.astype(np.float32), quads, "fast")
+    return found if found[0] is not None and found[1] >= HINT_SCORE else None
 
 
 def _as_bgr(image: NDArray[np.uint8]) -> Image:
