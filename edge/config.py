@@ -83,6 +83,7 @@ class ServerConfig(Section):
     rate_per_s: float = Field(default=0.0, ge=0)  # sustained requests per second per key; 0 = unlimited
     rate_burst: int = Field(default=20, ge=1)
     max_body_mb: float = Field(default=25.0, gt=0, le=1024)
+    body_timeout_s: float = Field(default=30.0, gt=0, le=600)  # a request body not received by then: 408
     max_pixels: int = Field(default=50_000_000, ge=10_000)
     fetch_timeout_s: float = Field(default=10.0, gt=0, le=120)  # whole download of a format_type=url image
     fetch_max_mb: float = Field(default=15.0, gt=0, le=1024)

@@ -6,6 +6,7 @@ in the ``X-Edge-Detail`` header so the body stays byte-compatible with the provi
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Annotated, Any, Literal
@@ -51,6 +52,7 @@ ERROR_DOCS: dict[int | str, dict[str, Any]] = {
     200: {"model": EnvelopeDoc, "description": "errorCode 0 (sides found) or 1 (no card in the photo)"},
     400: {"model": EnvelopeDoc, "description": "errorCode 2 (URL unavailable), 3 (bad image) or 6 (format_type)"},
     401: {"model": EnvelopeDoc, "description": "errorCode 5: missing or wrong api_key / api_secret"},
+    408: {"model": EnvelopeDoc, "description": "errorCode 3: the body did not arrive within body_timeout_s"},
     413: {"model": EnvelopeDoc, "description": "errorCode 3: body or image too large"},
     429: {"model": EnvelopeDoc, "description": "errorCode 4: the key's quota or rate is exhausted (Retry-After)"},
     503: {"model": EnvelopeDoc, "description": "errorCode 4: the server is saturated; retry (Retry-After)"},
@@ -85,7 +87,12 @@ async def handle(request: Request, endpoint: str) -> Response:
         if declared.isdigit() and int(declared) > state.max_body:
             raise ApiError(ErrorCode.BAD_IMAGE, 413, f"the body is over {state.max_body} bytes")
         thumb = parse_bool(request.query_params.get("get_thumb"))
-        inputs = await read_inputs(request, names, fmt, state.fetcher)
+        try:
+            async with asyncio.timeout(state.config.server.body_timeout_s if fmt is not FormatType.URL else None):
+                inputs = await read_inputs(request, names, fmt, state.fetcher)
+        except TimeoutError:
+            raise ApiError(ErrorCode.BAD_IMAGE, 408, "the request body did not arrive in time",
+                           {"Connection": "close"}) from None
         envelope = await state.scan(inputs, thumb)
         status, sides = STATUS_OF.get(envelope.errorCode, 500), len(envelope.data)
     except ApiError as exc:

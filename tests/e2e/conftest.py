@@ -41,6 +41,7 @@ def image_host(photos: Photos) -> Iterator[ImageHost]:
 @pytest.fixture(scope="session")
 def server() -> Iterator[ServerProcess]:
     """Image URLs may reach this machine only by the name ``localhost`` (the operator allow-list)."""
-    settings = {"fetch_allow": ["localhost"], "fetch_timeout_s": 1.5, "max_body_mb": 8.0, "inference_threads": 2}
+    settings = {"fetch_allow": ["localhost"], "fetch_timeout_s": 1.5, "max_body_mb": 8.0, "inference_threads": 2,
+                "body_timeout_s": 1.0}
     with ServerProcess(settings) as proc:
         yield proc

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import json
+import socket
 import struct
 import time
 import zlib
@@ -173,11 +175,13 @@ def test_wrong_method_is_an_envelope(server: ServerProcess) -> None:
     _check(r, 405, "6")
 
 
-def test_health_readiness_metrics_docs(server: ServerProcess) -> None:
-    with httpx.Client(base_url=server.base, timeout=10) as c:
+def test_health_readiness_metrics_docs(server: ServerProcess, photos: Photos) -> None:
+    with httpx.Client(base_url=server.base, timeout=30) as c:
         assert c.get("/healthz").json() == {"status": "ok"}
         assert c.get("/readyz").status_code == 200
         c.post("/api/v2/ocr/" + ONE, params={"format_type": "nope"}, auth=server.auth)
+        c.post("/api/v2/ocr/" + ONE, params={"format_type": "file"}, auth=server.auth,
+               files={"img": ("f.jpg", photos.front)})
         metrics = c.get("/metrics").text
         spec = c.get("/openapi.json").json()
         assert c.get("/docs").status_code == 200
@@ -188,7 +192,7 @@ def test_health_readiness_metrics_docs(server: ServerProcess) -> None:
     assert set(post["requestBody"]["content"]) == {"multipart/form-data", "application/json"}
     assert {p["name"] for p in spec["paths"]["/api/v2/ocr/vehicle_registrations"]["get"]["parameters"]} == {
         "format_type", "get_thumb", "img1", "img2"}
-    assert {"200", "400", "401", "413", "429"} <= set(post["responses"])
+    assert {"200", "400", "401", "408", "413", "429", "503"} <= set(post["responses"])
 
 
 def test_logs_hold_no_personal_data_or_secrets(server: ServerProcess, photos: Photos) -> None:
@@ -201,3 +205,21 @@ def test_logs_hold_no_personal_data_or_secrets(server: ServerProcess, photos: Ph
     assert "errorCode=0" in log
     for secret in (name, address, server.secret, server.key, "front.jpg", "Tên chủ xe"):
         assert secret not in log
+
+
+def test_stalled_upload_is_cut_off_with_408(server: ServerProcess) -> None:
+    token = base64.b64encode(f"{server.key}:{server.secret}".encode()).decode()
+    head = (f"POST /api/v2/ocr/{ONE}?format_type=file HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Basic {token}\r\nContent-Type: multipart/form-data; boundary=xx\r\n"
+            "Content-Length: 100000\r\n\r\n--xx\r\n")
+    t0 = time.perf_counter()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(head.encode())  # then nothing more: a client that stalls mid-body
+        answer = b""
+        while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 408") and time.perf_counter() - t0 < 5
+    assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["errorCode"] == "3"
