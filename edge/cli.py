@@ -87,6 +87,45 @@ def _add_bench(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     scan.add_argument("--font-split", choices=("heldout", "train"), default="heldout",
                       help="typefaces of the cards: held out from training (default) or seen in training")
     scan.set_defaults(handler="bench_scan")
+    capture = what.add_parser("capture", help="camera loop: analysis ms per 640x480 frame, per stage; auto-capture "
+                                              "on generated sequences (right frames, latency, none without a card)")
+    capture.add_argument("--n", type=_positive, default=8, help="sequences of each kind (hold, no_card, never_still)")
+    capture.add_argument("--seed", type=int, default=99, help="a seed the thresholds were not calibrated on")
+    capture.add_argument("--seconds", type=float, default=4.0, help="length of each sequence")
+    capture.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
+    capture.set_defaults(handler="edge.capture.commands:bench_capture")
+
+
+def _add_capture(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cap = sub.add_parser("capture", help="camera loop: track the card, guide, auto-capture each side, read it")
+    cap.add_argument("--camera", default=None, metavar="SPEC",
+                     help="replay:PATH | v4l2:0 | picamera2 | gst:'PIPELINE' | jetson | sample | auto "
+                          "(default: config camera.source)")
+    cap.add_argument("--sides", type=int, choices=(1, 2), default=None, help="default: config capture.sides")
+    cap.add_argument("--json", action="store_true", help="one JSON line per capture, then the API's envelope")
+    cap.add_argument("--save", type=Path, default=None, metavar="DIR", help="write side1.jpg, side2.jpg, result.json")
+    cap.add_argument("--timeout", type=float, default=None, help="seconds per side (default: config; 0 = forever)")
+    cap.add_argument("--lang", choices=("vi", "en"), default=None, help="guidance language (default: config)")
+    cap.add_argument("--fast", action="store_true", help="replay as fast as frames are analysed, not in real time")
+    cap.add_argument("--no-read", action="store_true", help="only capture; do not run the reader")
+    cap.add_argument("-v", "--verbose", action="store_true", help="print each guidance change on stderr")
+    cap.set_defaults(handler="edge.capture.commands:capture")
+
+
+def _add_calibrate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cal = sub.add_parser("calibrate", help="derive thresholds from measurements")
+    what = cal.add_subparsers(dest="target", required=True, metavar="WHAT")
+    capture = what.add_parser("capture", help="auto-capture thresholds from generated sequences (shipped defaults)")
+    capture.add_argument("--n", type=_positive, default=24, help="hold sequences (plus a third as many never-still)")
+    capture.add_argument("--seed", type=int, default=7)
+    capture.add_argument("--out", type=Path, default=Path("calibration/capture.json"))
+    capture.set_defaults(handler="edge.capture.commands:calibrate_capture")
+    camera = what.add_parser("camera", help="device thresholds: hold a card still in front of this camera")
+    camera.add_argument("--camera", default=None, metavar="SPEC", help="default: config camera.source")
+    camera.add_argument("--seconds", type=float, default=8.0, help="how long to measure")
+    camera.add_argument("--out", type=Path, default=Path("capture-device.json"),
+                        help="device thresholds file (point [capture] thresholds at it)")
+    camera.set_defaults(handler="edge.capture.commands:calibrate_camera")
 
 
 def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -179,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="TOML config file (default: $EDGE_CONFIG, else /etc/edge/edge.toml if present)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (_add_demo, _add_scan, _add_read_lines, _add_synth, _add_bench, _add_train, _add_export, _add_score,
-                _add_config, _add_serve):
+                _add_config, _add_serve, _add_capture, _add_calibrate):
         add(sub)
     return parser
 

@@ -110,12 +110,46 @@ class CloudConfig(Section):
     ca_file: str = ""  # extra CA bundle (a self-hosted server); TLS is always verified
 
 
+class CameraConfig(Section):
+    """Where frames come from (``edge capture --camera`` overrides ``source`` for one run)."""
+
+    # auto | picamera2[:N] | v4l2:N | v4l2:/dev/videoN | gst:PIPELINE | jetson[:SENSOR] | replay:PATH | sample
+    source: str = "auto"
+    width: int = Field(default=640, ge=160, le=1920)  # analysis frames
+    height: int = Field(default=480, ge=120, le=1080)
+    still_width: int = Field(default=1920, ge=320, le=9152)  # the picture that is read
+    still_height: int = Field(default=1080, ge=240, le=6944)
+    fps: float = Field(default=30.0, gt=0, le=120)
+    fourcc: str = Field(default="MJPG", max_length=4)  # V4L2 pixel format asked for; "" = the camera's default
+    autofocus: bool = True  # picamera2: continuous autofocus pointed at the card (Camera Module 3)
+    lock_exposure: bool = True  # picamera2: exposure and gain held while the still is taken
+    hflip: bool = False
+    vflip: bool = False
+    replay_realtime: bool = True  # replay at the recording's fps (false: as fast as frames are analysed)
+    reopen_backoff_s: float = Field(default=0.5, gt=0, le=60)  # first wait before reopening a failed camera
+    reopen_backoff_max_s: float = Field(default=10.0, gt=0, le=600)
+
+
+class CaptureConfig(Section):
+    """The auto-capture: how long every gate must pass, sides, timeout, language, thresholds."""
+
+    hold_s: float = Field(default=0.25, ge=0, le=5)  # every gate passing this long -> capture
+    min_frames: int = Field(default=3, ge=1, le=60)
+    sides: int = Field(default=2, ge=1, le=2)  # 2: front then back, never the same side twice
+    timeout_s: float = Field(default=60.0, ge=0, le=3600)  # per side; 0 = wait forever
+    language: Literal["vi", "en"] = "vi"
+    still: Literal["auto", "frame", "still"] = "auto"  # auto: a full-resolution still where the camera takes one
+    thresholds: str = ""  # a device file from `edge calibrate camera`; empty: calibration/capture.json
+
+
 class Config(Section):
     log: LogConfig = LogConfig()
     synth: SynthConfig = SynthConfig()
     ocr: OcrConfig = OcrConfig()
     server: ServerConfig = ServerConfig()
     cloud: CloudConfig = CloudConfig()
+    camera: CameraConfig = CameraConfig()
+    capture: CaptureConfig = CaptureConfig()
 
 
 # Secrets that may come from systemd credentials ($CREDENTIALS_DIRECTORY/<section>.<key>, e.g.

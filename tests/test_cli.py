@@ -25,7 +25,8 @@ def edge(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
                                  ["bench", "ocr"], ["bench", "locate"], ["bench", "scan"], ["scan"],
                                  ["demo"], ["score"], ["config"],
                                  ["read-lines"], ["train"], ["train", "recognizer"], ["export"],
-                                 ["export", "recognizer"]])
+                                 ["export", "recognizer"], ["capture"], ["calibrate"], ["calibrate", "capture"],
+                                 ["calibrate", "camera"], ["bench", "capture"]])
 def test_every_command_has_help(cmd: list[str]) -> None:
     result = edge(*cmd, "--help")
     assert result.returncode == 0, result.stderr

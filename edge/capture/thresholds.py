@@ -25,12 +25,12 @@ def default_path() -> Path:
 class Thresholds:
     """Limits on the per-frame measures (see edge.capture.quality.Measures) for a frame to pass."""
 
-    min_score: float = 0.45
+    min_score: float = 0.5
     min_fill: float = 0.165
     max_fill: float = 0.85
-    min_square: float = 0.69
-    max_motion_px: float = 0.8
-    min_sharpness: float = 0.42
+    min_square: float = 0.712
+    max_motion_px: float = 0.908
+    min_sharpness: float = 0.356
     max_glare: float = 0.04
     min_exposure: float = 60.0
     max_exposure: float = 235.0

@@ -85,7 +85,7 @@ def locate_card(image: Image, mode: Mode = "accurate", hint: Corners | None = No
 
 def _from_hint(work: Image, hint: Corners, scale: Floats) -> tuple[Corners | None, float, bool] | None:
     """The hinted quad snapped on the working copy, if it is still clearly the card; else None."""
-    quads = clockwise(((np.asarray(hint, np.float64).reshape(1, 4, 2) + 0.5) * scale - 0.5))
+    quads = clockwise((np.asarray(hint, np.float64).reshape(1, 4, 2) + 0.5) * scale - 0.5)
     if not np.all(np.isfinite(quads)) or not np.all(_plausible(quads, 0.0)):
         return None
     found = _pick(work.astype(np.float32), quads, "fast")
