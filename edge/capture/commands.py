@@ -56,9 +56,10 @@ def capture(args: argparse.Namespace) -> int:
     def on_taken(item: Taken) -> None:
         c = item.capture
         side = item.scan.result.type.value if item.scan and item.scan.result else None
-        doc = {"event": "capture", "side": c.side + 1, "frame": c.best.frame.index, "t": round(c.best.frame.t, 3),
-               "fired_t": round(c.fired.frame.t, 3), "window": c.window, "picture": item.source,
-               "size": list(item.image.shape[1::-1]), "type": side, "measures": _measures(c.best)}
+        doc: dict[str, Any] = {"event": "capture", "side": c.side + 1, "frame": c.best.frame.index,
+                               "t": round(c.best.frame.t, 3), "fired_t": round(c.fired.frame.t, 3),
+                               "window": c.window, "picture": item.source,
+                               "size": list(item.image.shape[1::-1]), "type": side, "measures": _measures(c.best)}
         if args.save:
             path = args.save / f"side{c.side + 1}.jpg"
             if not cv2.imwrite(str(path), item.image, [cv2.IMWRITE_JPEG_QUALITY, 95]):

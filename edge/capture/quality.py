@@ -110,7 +110,8 @@ def measure(frame: Image, prev: Image | None, quad: CardQuad) -> tuple[Measures,
     corners = quad.corners
     s = side_lengths(corners)
     width = float(max(s[0] + s[2], s[1] + s[3]) / 2)
-    area = 0.5 * abs(float(np.cross(corners[2] - corners[0], corners[3] - corners[1])))
+    d1, d2 = corners[2] - corners[0], corners[3] - corners[1]
+    area = 0.5 * abs(float(d1[0] * d2[1] - d1[1] * d2[0]))  # a quad's area from its diagonals
     transform = patch_transform(corners)
     colour = warp_patch(frame, transform)
     patch = np.asarray(cv2.cvtColor(colour, cv2.COLOR_BGR2GRAY), np.uint8)
