@@ -141,19 +141,23 @@ def train_recognizer(args: argparse.Namespace) -> int:
         raise EdgeError(f"training needs the 'train' extra (pip install -e '.[train]'): {exc}") from exc
 
     out: Path = args.out
-    caches = {"train": (out / f"train_s{args.seed}_n{args.train_lines}.npz", args.seed, args.train_lines),
+    if not 0.0 <= args.scene_share <= 0.9:
+        raise EdgeError(f"--scene-share must be between 0 and 0.9, not {args.scene_share}")
+    mix = f"_scene{round(100 * args.scene_share)}" if args.scene_share else ""
+    caches = {"train": (out / f"train_s{args.seed}_n{args.train_lines}{mix}.npz", args.seed, args.train_lines),
               "val": (out / f"val_n{args.val_lines}.npz", VAL_SEED, args.val_lines)}
     for name, (path, seed, n) in caches.items():
         if path.exists():
             continue
+        share = args.scene_share if name == "train" else 0.0  # the validation lines stay the same
         with _progress() as bar:
             task = bar.add_task(f"render {name} lines", total=n)
-            build_cache(path, n, seed, "train", args.workers,
-                        progress=lambda k, t=task: bar.advance(t, k))  # type: ignore[misc]
+            build_cache(path, n, seed, "train", args.workers, progress=lambda k, t=task: bar.advance(t, k),  # type: ignore[misc]
+                        card_share=(1.0 - share) / 2, scene_share=share)
     best = train(TrainOptions(train=caches["train"][0], val=caches["val"][0], out=out, steps=args.steps,
                               batch_size=args.batch, lr=args.lr, threads=args.threads,
                               eval_every=args.eval_every, minutes=args.minutes, resume=args.resume,
-                              seed=args.seed))
+                              seed=args.seed, init=args.init))
     print(f"best checkpoint: {best}")
     return 0
 

@@ -55,9 +55,9 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "officer": ("TRƯỞNG PHÒNG", "KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "TRƯỞNG CÔNG AN", "CÁN BỘ ĐĂNG KÝ"),
 }
 MULTILINE = frozenset({"address"})
-PLATE_SHAPE = re.compile(r"\d{2}-?[A-Z]{1,2}\d?-?(\d{3}\.\d{2}|\d{4,5})")
 LABEL_MIN_SCORE = 80.0
-DATED = re.compile(r"ng[àaá]y\s*\d{1,2}\s*th[áa]ng\s*\d{1,2}\s*n[ăa]m\s*\d{4}", re.IGNORECASE)
+DATED_WORDS = re.compile(r"ngay\s*\d{1,2}\s*thang\s*\d{1,2}\s*nam\s*\d{4}", re.IGNORECASE)
+
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,11 @@ def fold(text: str) -> str:
     t = unicodedata.normalize("NFD", normalize_text(text).replace("Đ", "D").replace("đ", "d"))
     t = "".join(c for c in t if not unicodedata.combining(c)).lower()
     return re.sub(r"\s+", " ", t.replace(":", " ")).strip(" .")
+
+
+def is_dated(text: str) -> bool:
+    """The dated line's shape ("ngày dd tháng mm năm yyyy"), matched on the letters without tone marks."""
+    return DATED_WORDS.search(fold(text)) is not None
 
 
 def _label_table() -> tuple[list[str], list[str]]:
@@ -178,7 +183,7 @@ def classify(lines: list[Line]) -> Classified:
         if not text:
             continue
         kind = heading_of(text)
-        if kind is not None and not DATED.search(text):
+        if kind is not None and not is_dated(text):
             out.headings.setdefault(kind, []).append(line)
             # "GIẤY CHỨNG NHẬN … Số: 741459": the number read together with the title
             m = re.search(r"S[ốoóồ0]\s*[:;]?\s*(\d\S*)\s*$", text)
@@ -239,20 +244,42 @@ def extract(lines: list[Line]) -> dict[str, Raw]:
     for i, v in enumerate(values):
         if i in taken:
             continue
-        if DATED.search(v.text) and "last_issue_date" not in found:
+        if is_dated(v.text) and "last_issue_date" not in found:
             found["last_issue_date"] = Raw(v.text, v.confidence, (v,))
             taken.add(i)
-    if "plate" not in found:  # a misread label: the plate is still the one value shaped like a plate
+    _by_shape(found, values, taken)
+    if "id" not in found:  # "Số:" lost or read into the title: the number is the lone run of digits up top
         for i, v in enumerate(values):
-            m = PLATE_SHAPE.search(v.text.replace(" ", ""))
-            if i not in taken and m is not None:
-                found["plate"] = Raw(m.group(0), v.confidence, (v,))
+            m = re.fullmatch(r"[\s:;.,]*(?:S[ốo]\s*[:;.]?\s*)?(\d{5,8})\s*", v.text)
+            if i not in taken and m is not None and v.cy < 0.36 * CARD_H:
+                found["id"] = Raw(m.group(1), v.confidence, (v,))
                 taken.add(i)
                 break
     authority = _authority(values, taken, c)
     if authority is not None:
         found["authority"] = authority
     return found
+
+
+SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("plate", re.compile(r"\d{2}-?[A-Z]{1,2}\d?-?(\d{3}\.\d{2}|\d{4,5})")),
+    ("chassis", re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")),
+    ("engine", re.compile(r"^(?=.*\d{5})[A-Z0-9]{2,8}-?[A-Z0-9]{5,10}$")),
+    ("first_issue_date", re.compile(r"^\d{2}/\d{2}/\d{4}$")),
+)
+
+
+def _by_shape(found: dict[str, Raw], values: list[Line], taken: set[int]) -> None:
+    """A label read too badly to match: its value may still have the one shape its field takes."""
+    for key, shape in SHAPES:
+        if key in found:
+            continue
+        for i, v in enumerate(values):
+            m = shape.search(v.text.replace(" ", ""))
+            if i not in taken and m is not None:
+                found[key] = Raw(m.group(0), v.confidence * 0.9, (v,))
+                taken.add(i)
+                break
 
 
 def _below(label: Line, labels: list[tuple[Line, str]], values: list[Line], taken: set[int]) -> list[Line]:
@@ -262,7 +289,7 @@ def _below(label: Line, labels: list[tuple[Line, str]], values: list[Line], take
     left = max((o.box[2] for o, _ in labels if _same_row(o, label) and o.box[2] < label.box[0] + 4),
                default=0)
     nxt = min((o.box[1] for o, _ in labels if o is not label and o.box[1] > label.box[3] - 2
-               and o.box[0] < right and o.box[2] > label.box[0]), default=CARD_H)
+               and label.box[0] - 60 < o.box[0] < label.box[2] + 60), default=CARD_H)  # the next label under it
     reach = label.box[3] + 3.5 * max(label.height, 12)
     out = []
     for i, v in enumerate(values):
@@ -288,7 +315,7 @@ def _continuation(parts: list[Line], labels: list[tuple[Line, str]], values: lis
     for _ in range(2):
         cands = [(i, v) for i, v in enumerate(values) if i not in taken and v.box[1] > last.box[1] + 0.5 * last.height
                  and v.box[1] - last.box[3] < 1.6 * max(last.height, 14) and v.box[0] < left + 60
-                 and not DATED.search(v.text)]
+                 and not is_dated(v.text)]
         # a line on a label's row is that label's value, and a label in between ends the address
         cands = [(i, v) for i, v in cands if not any(_same_row(o, v) or last.box[3] <= o.cy <= v.box[1]
                                                        for o, _ in labels)]

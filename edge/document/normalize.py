@@ -109,13 +109,18 @@ DATED_LINE = re.compile(
 )
 
 
+def base_letters(text: str) -> str:
+    """Each character without its tone mark (same length): a misread mark must not hide a word."""
+    return "".join(unicodedata.normalize("NFD", c)[0] if c not in "Đđ" else "d" for c in text)
+
+
 def dated_line(raw: str) -> tuple[Checked, Checked] | None:
     """``Hà Nội, ngày 05 tháng 06 năm 2020`` -> (place ``Hà Nội``, date ``05/06/2020``)."""
     text = normalize_text(raw)
-    m = DATED_LINE.search(text)
+    m = DATED_LINE.search(base_letters(text))
     if not m:
         return None
-    place = m.group("place").strip(" ,.")
+    place = text[m.start("place"): m.end("place")].strip(" ,.")
     when = calendar_date(f"{m.group('d')}/{m.group('m')}/{m.group('y')}")
     return Checked(place, bool(place)), when
 
@@ -141,6 +146,33 @@ def brand(raw: str, threshold: float = 80.0) -> tuple[Checked, float]:
     if hit and hit[1] >= threshold:
         return Checked(str(hit[0]), True), float(hit[1]) / 100
     return Checked(s, False), float(hit[1]) / 100 if hit else 0.0
+
+
+@cache
+def _gazetteer() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(places as on the dated line, police units as in the front header) of every province and district."""
+    from edge.synth.places import provinces
+
+    places = tuple(p.place for p in provinces())
+    units = tuple(sorted({p.authority for p in provinces()} | {d.authority for p in provinces() for d in p.districts}))
+    return places, units
+
+
+def _closest(text: str, choices: tuple[str, ...], threshold: float) -> tuple[Checked, float]:
+    hit = process.extractOne(text, choices, scorer=fuzz.ratio, processor=_fold)
+    if hit and hit[1] >= threshold:
+        return Checked(str(hit[0]), True), float(hit[1]) / 100
+    return Checked(text, False), float(hit[1]) / 100 if hit else 0.0
+
+
+def place(raw: str, threshold: float = 80.0) -> tuple[Checked, float]:
+    """The province named on the back's dated line, corrected to its spelling (rapidfuzz)."""
+    return _closest(re.sub(r"\s+", " ", normalize_text(raw)).strip(" ,.:"), _gazetteer()[0], threshold)
+
+
+def authority(raw: str, threshold: float = 85.0) -> tuple[Checked, float]:
+    """The issuing police unit of the front header, corrected to a known unit's spelling (rapidfuzz)."""
+    return _closest(re.sub(r"\s+", " ", normalize_text(raw)).strip(" ,.:").upper(), _gazetteer()[1], threshold)
 
 
 def name(raw: str) -> Checked:

@@ -8,6 +8,7 @@ and the kiosk call; ``scan_side`` is one photo, with the reason when it cannot b
 from __future__ import annotations
 
 import base64
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from numpy.typing import NDArray
 from edge.document import fields as fx
 from edge.document.image import encode_jpeg
 from edge.document.locate import locate_card
+from edge.document.normalize import dated_line
 from edge.document.quality import REASON_MESSAGES, Reason, measure
 from edge.document.rectify import rectify, rotate180
 from edge.document.validate import cross_sides, side_result
@@ -134,12 +136,41 @@ class Pipeline:
             timings["extract"] = time.perf_counter() - t0
             return SideScan(None, "unreadable", quad.corners, flipped, timings, lines)
         side = SideType.FRONT if front > back else SideType.BACK
+        if side == SideType.BACK:
+            t1 = time.perf_counter()
+            self._reread_dated_line(card, lines, raw)
+            t0 += time.perf_counter() - t1  # counted as recognition, not extraction
+            timings["recognise"] += time.perf_counter() - t1
         result = side_result(side, raw)
         timings["extract"] = time.perf_counter() - t0
         if thumb:
             result.image = base64.b64encode(encode_jpeg(card, THUMB_QUALITY)).decode("ascii")
         corners = quad.corners if not flipped else np.roll(quad.corners, 2, axis=0)
         return SideScan(result, None, corners, flipped, timings, lines)
+
+    def _reread_dated_line(self, card: Image, lines: list[fx.Line], raw: dict[str, fx.Raw]) -> None:
+        """The stamp breaks the dated line into pieces: read its whole row again as one line."""
+        current = raw.get("last_issue_date")
+        if current is not None and _dated_ok(current.text):
+            return
+        h = card.shape[0]
+        scored = [(len(re.findall(r"\b(thang|nam|ngay)\b", fx.fold(ln.text))), ln) for ln in lines
+                  if ln.cy > 0.45 * h and fx.split_label(ln) is None and fx.match_label(ln.text) is None]
+        anchors = [(k, ln) for k, ln in scored if k]
+        if not anchors:
+            return
+        anchor = max(anchors, key=lambda kl: (kl[0], kl[1].box[2] - kl[1].box[0]))[1]
+        row = [ln for ln in lines if min(ln.box[3], anchor.box[3]) - max(ln.box[1], anchor.box[1])
+               >= 0.4 * min(ln.height, anchor.height)]
+        x0 = min(ln.box[0] for ln in row)
+        x1 = max(ln.box[2] for ln in row)
+        box = LineBox(x0, anchor.box[1], x1, anchor.box[3])
+        read = self.recognizer.read([_crop(card, box)])[0]
+        joined = " ".join(ln.text for ln in sorted(row, key=lambda ln: ln.box[0]))
+        for text, conf in ((read.text, read.confidence), (joined, min(ln.confidence for ln in row))):
+            if _dated_ok(text):
+                raw["last_issue_date"] = fx.Raw(text, conf)
+                return
 
     def _upside_down(self, card: Image, boxes: list[LineBox]) -> bool:
         """Read the widest lines as they are and turned over; the way that reads surer wins."""
@@ -152,6 +183,11 @@ class Pipeline:
         upright = float(np.mean([r.confidence for r in reads[:n]]))
         turned = float(np.mean([r.confidence for r in reads[n:]]))
         return turned > upright
+
+
+def _dated_ok(text: str) -> bool:
+    parsed = dated_line(text)
+    return parsed is not None and parsed[0].valid and parsed[1].valid
 
 
 def _timed(timings: dict[str, float], stage: str, fn: Callable[[], T]) -> T:

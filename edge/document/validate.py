@@ -71,11 +71,13 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
         parsed = norm.dated_line(dated.text)
         if parsed is not None:
             place, when = parsed
-            texts["issued_at"] = (place.text, dated.confidence * (1.0 if place.valid else INVALID))
+            known, score = norm.place(place.text)
+            texts["issued_at"] = (known.text, dated.confidence * (score if known.valid else INVALID))
             texts["last_issue_date"] = (when.text, dated.confidence * (1.0 if when.valid else INVALID))
     if side == SideType.FRONT and "authority" in raw:
         a = raw["authority"]
-        texts["issued_at"] = (_clean(a.text).upper(), a.confidence)
+        known, score = norm.authority(a.text)
+        texts["issued_at"] = (known.text, a.confidence * (score if known.valid else INVALID))
     for key in SIDE_FIELDS[side]:
         if key in texts or key not in raw or key in ("issued_at", "last_issue_date"):
             continue

@@ -18,7 +18,7 @@ from edge.schema import Envelope, SideResult, SideType
 from edge.synth.fonts import Split
 from edge.synth.types import CardFace, Quality, Scene, Sequence, Side
 
-KIND_CODES = {"card": 1, "scene": 2, "line": 3, "video": 4, "card_lines": 5}
+KIND_CODES = {"card": 1, "scene": 2, "line": 3, "video": 4, "card_lines": 5, "scene_lines": 6}
 SIDES: tuple[Side, Side] = ("front", "back")
 # Half of the scenes are good, the other half cover each way a photo can be unreadable.
 QUALITY_CYCLE: tuple[Quality, ...] = (

@@ -105,6 +105,42 @@ def card_lines(rng: np.random.Generator, font_split: Split = "train") -> list[Li
     return out
 
 
+def scene_lines(rng: np.random.Generator, font_split: Split = "train") -> list[LineSample]:
+    """Every printed line of a card *photographed* and flattened again, as the scanner sees it.
+
+    A good photo (any surface, light, tilt, blur, noise, JPEG) is rectified back to the card's
+    size from its true corners, nudged by a pixel or two as the locator would be, and each line
+    is cut with a jittered margin: the resampling softness, colour casts and shading of a real
+    capture, which rendered crops lack.
+    """
+    from edge.document.rectify import rectify
+    from edge.synth.card import render_face
+    from edge.synth.layouts import LAYOUTS
+    from edge.synth.scene import make_scene
+    from edge.synth.values import random_values
+
+    side: Side = "front" if rng.random() < 0.5 else "back"
+    names = LAYOUTS[side]
+    face = render_face(random_values(rng), side, names[int(rng.integers(len(names)))], rng,
+                       font_split=font_split)
+    scene = make_scene(face, rng, "good")
+    corners = scene.corners + rng.normal(0, 0.8, scene.corners.shape)
+    card = rectify(scene.image, corners, (face.image.shape[1], face.image.shape[0]))
+    h, w = card.shape[:2]
+    out = []
+    for box in face.boxes:
+        x0, y0, x1, y1 = box.box
+        bh = y1 - y0
+        mx = int(rng.integers(1, max(2, bh // 2)))
+        top = int(rng.integers(1, max(2, bh // 3)))
+        bottom = int(rng.integers(1, max(2, bh // 3)))
+        crop = card[max(0, y0 - top) : min(h, y1 + bottom), max(0, x0 - mx) : min(w, x1 + mx)]
+        if crop.shape[0] < 4 or crop.shape[1] < 4:
+            continue
+        out.append(LineSample(image=np.ascontiguousarray(crop), text=box.text, font="scene"))
+    return out
+
+
 def _background(rng: np.random.Generator, width: int, height: int) -> Image:
     sheet = _texture(int(rng.integers(TEXTURE_BANK)))
     h, w = sheet.shape[:2]

@@ -30,27 +30,33 @@ LINES_PER_CARD = 16  # about how many lines a rendered card yields
 def _render_chunk(seed: int, kind: str, indices: list[int],
                   split: Split) -> tuple[list[NDArray[np.uint8]], list[str]]:
     from edge.synth.dataset import item_rng
-    from edge.synth.lines import card_lines, random_line
+    from edge.synth.lines import card_lines, random_line, scene_lines
 
     samples = []
     for i in indices:
         rng = item_rng(seed, kind, i)
-        samples.extend([random_line(rng, split)] if kind == "line" else card_lines(rng, split))
+        if kind == "line":
+            samples.append(random_line(rng, split))
+        else:
+            samples.extend(card_lines(rng, split) if kind == "card_lines" else scene_lines(rng, split))
     return [resize_line(s.image) for s in samples], [s.text for s in samples]
 
 
 def build_cache(path: Path, n: int, seed: int, split: Split = "train", workers: int = 2,
                 card_share: float = 0.5, progress: Callable[[int], None] | None = None,
-                compress: bool = False) -> Path:
-    """About ``n`` lines of ``seed``: random lines plus lines cut from whole rendered cards.
+                compress: bool = False, scene_share: float = 0.0) -> Path:
+    """About ``n`` lines of ``seed``: random lines, lines cut from rendered cards and from photographed ones.
 
-    Deterministic whatever ``workers`` is; ``card_share`` of the lines come from cards.
+    Deterministic whatever ``workers`` is; ``card_share`` of the lines come from flat cards and
+    ``scene_share`` from photos of cards rectified again (``edge.synth.lines.scene_lines``).
     """
     n_cards = round(n * card_share / LINES_PER_CARD)
-    n_lines = n - n_cards * LINES_PER_CARD
+    n_scenes = round(n * scene_share / LINES_PER_CARD)
+    n_lines = max(0, n - (n_cards + n_scenes) * LINES_PER_CARD)
     tasks = [("line", list(range(s, min(s + CHUNK, n_lines)))) for s in range(0, n_lines, CHUNK)]
     step = max(1, CHUNK // LINES_PER_CARD)
     tasks += [("card_lines", list(range(s, min(s + step, n_cards)))) for s in range(0, n_cards, step)]
+    tasks += [("scene_lines", list(range(s, min(s + step, n_scenes)))) for s in range(0, n_scenes, step)]
     results: list[tuple[list[NDArray[np.uint8]], list[str]]] = [([], []) for _ in tasks]
     with ProcessPoolExecutor(max(1, workers), mp_context=get_context("spawn")) as pool:
         futures = {pool.submit(_render_chunk, seed, kind, idx, split): k

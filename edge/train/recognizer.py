@@ -38,6 +38,7 @@ class TrainOptions:
     resume: bool = False
     seed: int = 0
     max_val: int = 2000
+    init: Path | None = None  # weights to start from (fresh optimiser and schedule) when not resuming
 
 
 def build_model(spec: ModelSpec | None = None) -> LineRecognizer:
@@ -98,6 +99,9 @@ def train(opts: TrainOptions) -> Path:
                 for _ in range(min(step, opts.steps)):
                     sched.step()
         console.print(f"resumed at step {step} (best val CER {best:.4f})")
+    elif opts.init is not None:
+        model.load_state_dict(torch.load(opts.init, weights_only=False)["model"])
+        console.print(f"starting from the weights of {opts.init}")
     rng = np.random.default_rng([opts.seed, step])
     started = time.monotonic()
     loss_avg = 0.0
