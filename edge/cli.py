@@ -154,6 +154,10 @@ def _add_train(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     rec.add_argument("--eval-every", type=_positive, default=500, help="steps between checkpoints")
     rec.add_argument("--minutes", type=float, default=None, help="stop (and checkpoint) after this long")
     rec.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
+    rec.add_argument("--init", type=Path, default=None,
+                     help="start from this checkpoint's weights with a fresh optimiser and schedule (fine-tuning)")
+    rec.add_argument("--scene-share", type=float, default=0.0,
+                     help="share of training lines cut from photographed, re-flattened cards (0..1)")
     rec.set_defaults(handler="train_recognizer")
 
 
