@@ -213,6 +213,12 @@ def _add_config(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     config.set_defaults(handler="show_config")
 
 
+def _add_queue(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from edge.store.commands import add_parser
+
+    add_parser(sub)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="edge",
@@ -222,7 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="TOML config file (default: $EDGE_CONFIG, else /etc/edge/edge.toml if present)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (_add_demo, _add_scan, _add_read_lines, _add_synth, _add_bench, _add_train, _add_export, _add_score,
-                _add_config, _add_serve, _add_capture, _add_calibrate):
+                _add_config, _add_serve, _add_capture, _add_calibrate, _add_queue):
         add(sub)
     return parser
 

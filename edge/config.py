@@ -8,7 +8,7 @@ Environment overrides use ``EDGE_<SECTION>__<KEY>`` (double underscore between l
 ``EDGE_SYNTH__WORKERS=2``; values are parsed as TOML scalars when they can be (``2``, ``true``,
 ``"text"``) and taken as plain strings otherwise.
 
-Secrets (``server.api_keys``, ``cloud.api_key``, ``cloud.api_secret``) may also come from systemd
+Secrets (``server.api_keys``, ``cloud.api_key``, ``cloud.api_secret``, ``webhook.secret``) may also come from systemd
 credentials: a file named after the key in ``$CREDENTIALS_DIRECTORY`` overrides the TOML file, and
 the environment overrides both.
 """
@@ -142,6 +142,46 @@ class CaptureConfig(Section):
     thresholds: str = ""  # a device file from `edge calibrate camera`; empty: calibration/capture.json
 
 
+class StoreConfig(Section):
+    """The local SQLite store every finished scan goes into first, and how long personal data stays."""
+
+    path: str = ""  # empty: ~/.local/share/edge/edge.db (the systemd units set /var/lib/edge/edge.db)
+    keep_images: bool = True  # keep the captured pictures (cloud verification, review) until image retention
+    retention_days: float = Field(default=30.0, ge=0, le=3650)  # delivered scans: personal data erased after; 0 = keep
+    image_retention_days: float = Field(default=7.0, ge=0, le=3650)  # pictures erased after; 0 = keep
+
+
+class WebhookConfig(Section):
+    """The hand-off to the site's system: confirmed scans POSTed as JSON, signed, retried until acknowledged."""
+
+    url: str = ""  # empty: no webhook (hand-off by `edge queue export`)
+    secret: str = ""  # HMAC-SHA256 key of X-Edge-Signature; also a systemd credential named webhook.secret
+    timeout_s: float = Field(default=10.0, gt=0, le=300)
+    backoff_s: float = Field(default=1.0, gt=0, le=600)  # first wait after a failure; doubles, with jitter
+    backoff_max_s: float = Field(default=300.0, gt=0, le=86_400)
+    include_images: bool = False  # add the captured pictures (base64 JPEG) to the payload
+
+
+class FallbackConfig(Section):
+    """When the cloud API is asked about a local result, and how long the kiosk waits for it."""
+
+    mode: Literal["auto", "off", "always"] = "auto"  # auto: only when a required field is unsure or invalid
+    timeout_s: float = Field(default=4.0, gt=0, le=120)  # the kiosk never waits longer; then it queues a verification
+    thresholds: str = ""  # per-field confidence thresholds; empty: calibration/confidence.json
+    verify_later: bool = True  # queue a background verification when the cloud could not answer in time
+
+
+class KioskConfig(Section):
+    """``edge kiosk``: the touch web UI on this machine, and the walk-up session."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8090, ge=1, le=65535)
+    review_timeout_s: float = Field(default=90.0, gt=0, le=3600)  # result untouched this long: cleared (walk-away)
+    preview_fps: float = Field(default=8.0, gt=0, le=30)  # preview pictures served per second
+    start_paused: bool = False  # true: the camera waits for a tap on the screen (battery-powered handhelds)
+    watchdog: bool = True  # notify systemd's watchdog while the camera loop is alive
+
+
 class Config(Section):
     log: LogConfig = LogConfig()
     synth: SynthConfig = SynthConfig()
@@ -150,12 +190,16 @@ class Config(Section):
     cloud: CloudConfig = CloudConfig()
     camera: CameraConfig = CameraConfig()
     capture: CaptureConfig = CaptureConfig()
+    store: StoreConfig = StoreConfig()
+    webhook: WebhookConfig = WebhookConfig()
+    fallback: FallbackConfig = FallbackConfig()
+    kiosk: KioskConfig = KioskConfig()
 
 
 # Secrets that may come from systemd credentials ($CREDENTIALS_DIRECTORY/<section>.<key>, e.g.
 # LoadCredential=cloud.api_secret:/etc/edge/cloud_secret); list values are one item per line.
-CREDENTIAL_KEYS = ("server.api_keys", "cloud.api_key", "cloud.api_secret")
-MASKED_KEYS = ("cloud.api_secret",)
+CREDENTIAL_KEYS = ("server.api_keys", "cloud.api_key", "cloud.api_secret", "webhook.secret")
+MASKED_KEYS = ("cloud.api_secret", "webhook.secret")
 
 
 def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Config:

@@ -8,6 +8,7 @@
     ├── SynthError            the generator cannot run (e.g. a font is missing)
     ├── DataError             a ground-truth or prediction file that cannot be scored
     ├── FetchError            a format_type=url image that cannot or may not be downloaded
+    ├── StoreError            the local scan store cannot be opened, read or written (disk full, corrupt)
     └── CloudError            the cloud API did not give a usable answer
         ├── CloudUnavailable  timeouts, refused or reset connections, HTTP 5xx (after retries)
         │   └── CircuitOpen   too many failures in a row: not asked until the breaker resets
@@ -54,6 +55,10 @@ class ModelError(EdgeError):
 
 class FetchError(EdgeError):
     """A URL image cannot be downloaded, or its address is not allowed."""
+
+
+class StoreError(EdgeError):
+    """The local SQLite store cannot be used; the message names the file and what to do."""
 
 
 class CloudError(EdgeError):

@@ -26,7 +26,8 @@ def edge(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
                                  ["demo"], ["score"], ["config"],
                                  ["read-lines"], ["train"], ["train", "recognizer"], ["export"],
                                  ["export", "recognizer"], ["capture"], ["calibrate"], ["calibrate", "capture"],
-                                 ["calibrate", "camera"], ["bench", "capture"]])
+                                 ["calibrate", "camera"], ["bench", "capture"], ["queue"], ["queue", "status"],
+                                 ["queue", "retry"], ["queue", "export"], ["queue", "purge"], ["queue", "deliver"]])
 def test_every_command_has_help(cmd: list[str]) -> None:
     result = edge(*cmd, "--help")
     assert result.returncode == 0, result.stderr
