@@ -20,6 +20,11 @@ from edge.errors import SynthError
 Role = Literal["label", "value"]
 Split = Literal["train", "heldout"]
 
+PACKAGE_DIRS = {  # the folder each package installs its fonts into, where names clash across packages
+    "fonts-liberation2": "liberation2",
+    "fonts-dejavu-core": "dejavu",
+    "fonts-freefont-ttf": "freefont",
+}
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype"),
     Path("/usr/share/fonts/opentype"),
@@ -79,15 +84,17 @@ def font_packages() -> list[str]:
 @cache
 def font_path(file: str) -> Path:
     """Absolute path of a font file, or a SynthError naming the package to install."""
-    for root in FONT_DIRS:
-        if not root.is_dir():
-            continue
-        direct = root / file
-        if direct.is_file():
-            return direct
-        for hit in root.rglob(file):
-            return hit
     spec = next((f for f in FONTS if f.file == file), None)
+    want = PACKAGE_DIRS.get(spec.package) if spec else None
+    hits: list[Path] = []
+    for root in FONT_DIRS:
+        if root.is_dir():
+            hits += [root / file] if (root / file).is_file() else []
+            hits += [h for h in sorted(root.rglob(file)) if h not in hits]
+    # fonts-liberation (1.x, no ơ ư ạ …) ships files of the same names as fonts-liberation2: take the package's own
+    for hit in hits:
+        if want is None or hit.parent.name == want:
+            return hit
     hint = f" (install the Debian package {spec.package}, or run deploy/setup.sh)" if spec else ""
     raise SynthError(f"font file {file} not found under {', '.join(map(str, FONT_DIRS))}{hint}")
 

@@ -58,3 +58,11 @@ def test_missing_font_names_the_package() -> None:
     fonts.font_path.cache_clear()
     with pytest.raises(SynthError, match="not found"):
         fonts.font_path("NoSuchFont-Regular.ttf")
+
+
+def test_same_named_files_of_other_packages_are_not_taken() -> None:
+    """fonts-liberation 1.x (pulled in by chromium) has LiberationSerif-Regular.ttf too, without ơ ư ạ."""
+    for spec in fonts.FONTS:
+        want = fonts.PACKAGE_DIRS.get(spec.package)
+        if want is not None:
+            assert fonts.font_path(spec.file).parent.name == want, spec.file
