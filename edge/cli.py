@@ -126,6 +126,9 @@ def _add_calibrate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     camera.add_argument("--out", type=Path, default=Path("capture-device.json"),
                         help="device thresholds file (point [capture] thresholds at it)")
     camera.set_defaults(handler="edge.capture.commands:calibrate_camera")
+    from edge.ops.confidence import add_parser as add_confidence
+
+    add_confidence(what)
 
 
 def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -219,6 +222,18 @@ def _add_queue(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     add_parser(sub)
 
 
+def _add_kiosk(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from edge.kiosk.commands import add_parser
+
+    add_parser(sub)
+
+
+def _add_doctor(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from edge.ops.doctor import add_parser
+
+    add_parser(sub)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="edge",
@@ -228,7 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="TOML config file (default: $EDGE_CONFIG, else /etc/edge/edge.toml if present)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (_add_demo, _add_scan, _add_read_lines, _add_synth, _add_bench, _add_train, _add_export, _add_score,
-                _add_config, _add_serve, _add_capture, _add_calibrate, _add_queue):
+                _add_config, _add_serve, _add_capture, _add_calibrate, _add_queue,
+                _add_kiosk, _add_doctor):
         add(sub)
     return parser
 

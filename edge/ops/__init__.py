@@ -1,0 +1,1 @@
+"""Operations: device checks (``edge doctor``), calibration of the fallback, systemd notifications."""
