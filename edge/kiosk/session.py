@@ -263,13 +263,13 @@ class Kiosk:
             if a is not None:
                 self._frame, self._frame_index = a.frame.image, a.frame.index
             self._view.hint, self._view.corners = d.hint, corners
-            if d.state is State.HOLDING and self._holding is None:
-                self._holding = time.monotonic()  # every gate passes: the card is held still from now
-            elif d.state is not State.HOLDING:
-                self._holding = None
             if d.capture is not None:
                 self._view.captured += 1
                 fired.append(self._holding or time.monotonic())
+                self._holding = None
+            elif d.state is State.HOLDING and self._holding is None:
+                self._holding = time.monotonic()  # every gate passes: the card is held still from now
+            elif d.state is not State.HOLDING:
                 self._holding = None
 
     def _jpegs(self, taken: list[Taken]) -> list[bytes]:
