@@ -13,6 +13,8 @@ APT_PACKAGES=(
   fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-noto-core fonts-noto-mono fonts-texgyre
   # Tesseract 5 with Vietnamese: a peer measured by `edge bench ocr`, not used by the product.
   tesseract-ocr tesseract-ocr-vie
+  # The kiosk's browser test drives Debian's Chromium headless (tests/e2e/test_kiosk.py); systemd-analyze verifies units.
+  chromium systemd
 )
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }

@@ -27,7 +27,8 @@ def edge(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
                                  ["read-lines"], ["train"], ["train", "recognizer"], ["export"],
                                  ["export", "recognizer"], ["capture"], ["calibrate"], ["calibrate", "capture"],
                                  ["calibrate", "camera"], ["bench", "capture"], ["queue"], ["queue", "status"],
-                                 ["queue", "retry"], ["queue", "export"], ["queue", "purge"], ["queue", "deliver"]])
+                                 ["queue", "retry"], ["queue", "export"], ["queue", "purge"], ["queue", "deliver"],
+                                 ["kiosk"], ["doctor"], ["calibrate", "confidence"]])
 def test_every_command_has_help(cmd: list[str]) -> None:
     result = edge(*cmd, "--help")
     assert result.returncode == 0, result.stderr
