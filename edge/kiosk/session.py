@@ -215,6 +215,10 @@ class Kiosk:
                 setattr(self._view, key, value)
 
     def _loop(self) -> None:
+        try:
+            self._resume()
+        except EdgeError as exc:
+            log.error("resuming the last scan failed: %s", exc)
         while not self._stop.is_set():
             self.heartbeat = time.monotonic()
             if not self._go.wait(timeout=1.0):
@@ -293,6 +297,21 @@ class Kiosk:
                   fallback=res.summary(), latency_s=round(latency, 3))
         log.info("scan %s on screen %.2f s after the card was held still (fallback: %s)", scan_id[:8], latency,
                  res.outcome)
+        self._review(scan_id, res.envelope, images)
+
+    def _resume(self) -> None:
+        """After a crash or restart: a scan read but not yet confirmed comes back on screen (none is lost)."""
+        scan = self.store.latest_unconfirmed(self.cfg.kiosk.review_timeout_s)
+        if scan is None or scan.envelope is None or not scan.envelope.ok:
+            return
+        self._decided.clear()
+        log.info("scan %s resumed for review after a restart", scan.id[:8])
+        self._set(phase=Phase.REVIEW, scan_id=scan.id, result=result_view(scan.envelope, self.fallback.thresholds),
+                  fallback={"outcome": scan.fallback or "resumed", "unsure": [], "seconds": 0.0}, notice="resumed")
+        self._review(scan.id, scan.envelope, self.store.images(scan.id))
+
+    def _review(self, scan_id: str, envelope: Envelope, images: list[bytes]) -> None:
+        """Wait for the person: confirm (with corrections) queues the hand-off; cancel or walking away clears it."""
         deadline = time.monotonic() + self.cfg.kiosk.review_timeout_s
         while not self._decided.wait(timeout=1.0) and time.monotonic() < deadline:
             self.heartbeat = time.monotonic()  # waiting for a person is being alive
@@ -301,7 +320,7 @@ class Kiosk:
             self._set(phase=Phase.CAPTURING, notice="cancelled" if self._decided.is_set() else "expired",
                       result=None, scan_id="")
             return
-        final = corrected(res.envelope, self._fixes)
+        final = corrected(envelope, self._fixes)
         scan = self.store.scan(scan_id)
         assert scan is not None
         self.store.confirm(scan_id, final, handoff_payload("scan.confirmed", scan, final,

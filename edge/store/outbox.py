@@ -209,6 +209,13 @@ class Store:
                            "ORDER BY seq")
         return [_scan(r) for r in rows]
 
+    def latest_unconfirmed(self, max_age_s: float) -> Scan | None:
+        """The newest scan read but neither confirmed nor cancelled, if younger than ``max_age_s``."""
+        rows = self._query("SELECT seq, id, created_at, status, envelope, local, fallback, meta FROM scans "
+                           "WHERE status = 'read' AND fallback != 'abandoned' AND created_at >= ? "
+                           "ORDER BY seq DESC LIMIT 1", (time.time() - max_age_s,))
+        return _scan(rows[0]) if rows else None
+
     def images(self, scan_id: str) -> list[bytes]:
         return [bytes(r[0]) for r in self._query("SELECT jpeg FROM images WHERE scan_id = ? ORDER BY idx",
                                                  (scan_id,))]

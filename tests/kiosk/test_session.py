@@ -136,3 +136,24 @@ def test_a_hanging_cloud_shows_the_local_result_in_time_and_queues_a_verificatio
     assert view["fallback"]["outcome"] == "timeout"
     assert view["latency_s"] < 1.0 + TARGET_S
     assert [j.scan_id for j in store.jobs("verify")] == [view["scan_id"]]
+
+
+def test_a_scan_read_before_a_restart_comes_back_for_review(frames: list[Image], pipeline: Pipeline,
+                                                            store: Store) -> None:
+    from edge.schema import Envelope, SideResult, SideType
+
+    env = Envelope.success([SideResult.from_texts(SideType.FRONT, {"plate": "29A-123.45"}, 0.9)])
+    scan_id = store.add_scan(env, [b"\xff\xd8"], fallback="timeout")  # the process died on the result screen
+    wall = [np.full((540, 960, 3), 90, np.uint8)] * 30
+    kiosk = _kiosk(_config(), wall, pipeline, store)
+    kiosk.start()
+    try:
+        view = _wait(kiosk, lambda v: v["phase"] == "review")
+        assert view["scan_id"] == scan_id and view["notice"] == "resumed"
+        assert kiosk.confirm({})
+        _wait(kiosk, lambda v: v["phase"] != "review")
+    finally:
+        kiosk.stop()
+    scan = store.scan(scan_id)
+    assert scan is not None and scan.status == "confirmed"
+    assert [j.scan_id for j in store.jobs("handoff")] == [scan_id]
