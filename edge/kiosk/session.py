@@ -290,6 +290,8 @@ class Kiosk:
         if res.envelope is not local or verify:
             self.store.update_result(scan_id, res.envelope, res.outcome)
         if verify:
+            if not self.cfg.store.keep_images:
+                self.store.add_images(scan_id, images)
             self.store.enqueue("verify", scan_id, f"{scan_id}.verify", {})
         latency = time.monotonic() - t_still
         self.latencies.append(latency)

@@ -167,6 +167,12 @@ class Store:
                 _insert_job(db, "verify", scan_id, f"{scan_id}.verify", "", now)
         return scan_id
 
+    def add_images(self, scan_id: str, images: list[bytes]) -> None:
+        """Keep a scan's pictures after all (a queued verification needs them)."""
+        with self._tx() as db:
+            db.executemany("INSERT OR IGNORE INTO images (scan_id, idx, jpeg) VALUES (?, ?, ?)",
+                           [(scan_id, i, img) for i, img in enumerate(images)])
+
     def update_result(self, scan_id: str, envelope: Envelope, fallback: str) -> None:
         with self._tx() as db:
             db.execute("UPDATE scans SET envelope = ?, fallback = ?, updated_at = ? WHERE id = ?",

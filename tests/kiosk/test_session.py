@@ -125,7 +125,7 @@ def test_walk_away_clears_the_result_and_an_empty_scene_pauses_the_camera(frames
 def test_a_hanging_cloud_shows_the_local_result_in_time_and_queues_a_verification(
         frames: list[Image], pipeline: Pipeline, store: Store) -> None:
     with Hang() as hang:
-        cfg = _config(fallback={"mode": "always", "timeout_s": 1.0},
+        cfg = _config(fallback={"mode": "always", "timeout_s": 1.0}, store={"keep_images": False},
                       cloud={"base_url": hang.url, "api_key": "k", "api_secret": "s"})
         kiosk = _kiosk(cfg, frames, pipeline, store)
         kiosk.start()
@@ -136,6 +136,7 @@ def test_a_hanging_cloud_shows_the_local_result_in_time_and_queues_a_verificatio
     assert view["fallback"]["outcome"] == "timeout"
     assert view["latency_s"] < 1.0 + TARGET_S
     assert [j.scan_id for j in store.jobs("verify")] == [view["scan_id"]]
+    assert len(store.images(view["scan_id"])) == 2  # kept for the verification although keep_images is off
 
 
 def test_a_scan_read_before_a_restart_comes_back_for_review(frames: list[Image], pipeline: Pipeline,
