@@ -56,6 +56,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
 }
 MULTILINE = frozenset({"address"})
 LABEL_MIN_SCORE = 80.0
+SHAPE_EVIDENCE = 0.75
 DATED_WORDS = re.compile(r"ngay\s*\d{1,2}\s*thang\s*\d{1,2}\s*nam\s*\d{4}", re.IGNORECASE)
 
 
@@ -353,4 +354,7 @@ def side_scores(c: Classified, found: dict[str, Raw]) -> tuple[float, float]:
                  "vehicle_type", "seats", "expiry_date"}
     back = sum(1.0 for _, k in c.labels if k in back_keys) + 2.0 * ("last_issue_date" in found) \
         + len(c.headings.get("officer", []))
+    # values whose shape only one side carries count too, for labels printed too small to read
+    front += SHAPE_EVIDENCE * ("id" in found)
+    back += SHAPE_EVIDENCE * sum(k in found for k in ("engine", "chassis", "first_issue_date"))
     return front, back

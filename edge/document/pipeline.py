@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 Image = NDArray[np.uint8]
 T = TypeVar("T")
 STAGES = ("localise", "rectify", "lines", "recognise", "extract")
-ORIENT_LINES = 8  # widest lines read both ways up to tell an upright card from one turned 180°
-MIN_EVIDENCE = 2.0  # side evidence below this: not a registration card, or not legible
+ORIENT_LINES = 12  # widest lines read both ways up to tell an upright card from one turned 180°
+MIN_EVIDENCE = 1.5  # side evidence below this: not a registration card, or not legible
 THUMB_QUALITY = 85
 EDGE_BAND = 0.04  # share of the card's width along its edges where only the printed border lies
 
@@ -180,8 +180,8 @@ class Pipeline:
         crops = [_crop(card, b) for b in widest]
         reads = self.recognizer.read(crops + [np.ascontiguousarray(c[::-1, ::-1]) for c in crops])
         n = len(crops)
-        upright = float(np.mean([r.confidence for r in reads[:n]]))
-        turned = float(np.mean([r.confidence for r in reads[n:]]))
+        upright = float(np.mean([np.mean(r.char_probs) if r.char_probs else 0.0 for r in reads[:n]]))
+        turned = float(np.mean([np.mean(r.char_probs) if r.char_probs else 0.0 for r in reads[n:]]))
         return turned > upright
 
 
