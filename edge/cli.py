@@ -194,7 +194,7 @@ def _add_scan(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _add_demo(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    demo = sub.add_parser("demo", help="the built-in sample: a generated card photo and its ground truth")
+    demo = sub.add_parser("demo", help="the built-in sample: a generated card photographed front and back, read")
     demo.add_argument("--out", type=Path, default=Path("out/demo"), help="where the sample images go")
     demo.add_argument("--seed", type=int, default=2024)
     demo.set_defaults(handler="demo")

@@ -35,13 +35,16 @@ def test_every_command_has_help(cmd: list[str]) -> None:
     assert "usage: edge" in result.stdout
 
 
-def test_demo_prints_ground_truth_of_both_sides(tmp_path: Path) -> None:
+def test_demo_reads_both_sides_of_the_sample(tmp_path: Path) -> None:
     result = edge("demo", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     env = json.loads(result.stdout)
     assert env["errorCode"] == "0"
     assert [d["type"] for d in env["data"]] == ["vehicle_registration_front", "vehicle_registration_back"]
-    assert env["data"][0]["info"]["plate"] == env["data"][1]["info"]["plate"]
+    truth = json.loads((tmp_path / "sample_front.json").read_text(encoding="utf-8"))
+    assert env["data"][0]["info"]["plate"] == truth["data"][0]["info"]["plate"]
+    assert 0.0 < env["data"][0]["info"]["plate_confidence"] <= 1.0
+    assert "fields match the ground truth" in result.stderr
     for side in ("front", "back"):
         img = cv2.imread(str(tmp_path / f"sample_{side}.jpg"))
         assert img is not None and img.shape[:2] == (720, 1280)

@@ -75,9 +75,16 @@ def detect() -> str:
 
 def sample_frames(size: tuple[int, int] = (1280, 720), fps: float = SAMPLE_FPS) -> list[Image]:
     """The built-in sample: a generated card brought in and held still, front then back (7 s at 15 fps)."""
-    from edge.synth.dataset import sequence_item
+    from edge.synth.card import render_face
+    from edge.synth.dataset import item_rng
+    from edge.synth.layouts import LAYOUTS
+    from edge.synth.values import random_values
+    from edge.synth.video import make_sequence
 
+    rng = item_rng(SAMPLE_SEED, "video", 0)
+    values = random_values(rng)  # one card: the front and the back must agree
     frames: list[Image] = []
-    for index in (0, 1):  # item 0 shows a front, item 1 a back (edge.synth.dataset.side_and_layout)
-        frames.extend(sequence_item(SAMPLE_SEED, index, "hold", size=size, fps=fps, seconds=3.5).frames)
+    for side in ("front", "back"):
+        face = render_face(values, side, LAYOUTS[side][0], rng)
+        frames.extend(make_sequence(face, rng, "hold", size=size, fps=fps, seconds=3.5).frames)
     return frames
