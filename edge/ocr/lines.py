@@ -85,7 +85,9 @@ def _stamp(card: UInt8) -> tuple[UInt8, UInt8]:
     b, g, r = (c.astype(np.int16) for c in cv2.split(card))
     val = np.maximum(np.maximum(b, g), r)
     # redness against the paper's own tint: a faded or blurred ring in a photo keeps R well above G and B
-    red = ((r - np.maximum(g, b) > 28) & (r > 90)).astype(np.uint8) * 255
+    redness = r - np.maximum(g, b)
+    paper = float(np.median(redness[::4, ::4]))  # a pink-tinted form is red all over: count what stands out
+    red = ((redness > max(28.0, paper + 15.0)) & (r > 90)).astype(np.uint8) * 255
     blob = cv2.morphologyEx(red, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (31, 31)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(blob, connectivity=8)
     if n < 2:
@@ -102,7 +104,7 @@ def _stamp(card: UInt8) -> tuple[UInt8, UInt8]:
         if abs(px + pw / 2 - cx) < 110 and abs(py + ph / 2 - cy) < 110:
             x0, y0, x1, y1 = min(x0, px), min(y0, py), max(x1, px + pw), max(y1, py + ph)
     bw, bh = x1 - x0, y1 - y0
-    if not (bw > 60 and bh > 60 and 0.6 < bw / bh < 1.6):
+    if not (60 < bw < 280 and 60 < bh < 280 and 0.6 < bw / bh < 1.6):  # a stamp's size on the card
         return np.zeros_like(red), np.zeros_like(red)
     out = np.zeros_like(red)
     cv2.circle(out, ((x0 + x1) // 2, (y0 + y1) // 2), int(0.6 * max(bw, bh)), 255, -1)  # ring text and star too
