@@ -26,7 +26,7 @@ from edge.document.quality import REASON_MESSAGES, Reason, measure
 from edge.document.rectify import rectify, rotate180
 from edge.document.validate import cross_sides, side_result
 from edge.ocr.lines import LineBox, detect_lines
-from edge.ocr.recognizer import Recognizer
+from edge.ocr.recognizer import LineRead, Recognizer
 from edge.schema import Envelope, ErrorCode, SideResult, SideType
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 Image = NDArray[np.uint8]
 T = TypeVar("T")
 STAGES = ("localise", "rectify", "lines", "recognise", "extract")
+SURE_UPRIGHT = 0.92  # mean character probability of the widest lines above which a card is taken as upright
 ORIENT_LINES = 12  # widest lines read both ways up to tell an upright card from one turned 180°
 MIN_EVIDENCE = 1.5  # side evidence below this: not a registration card, or not legible
 THUMB_QUALITY = 85
@@ -178,11 +179,16 @@ class Pipeline:
             return False
         widest = sorted(boxes, key=lambda b: b.width, reverse=True)[:ORIENT_LINES]
         crops = [_crop(card, b) for b in widest]
-        reads = self.recognizer.read(crops + [np.ascontiguousarray(c[::-1, ::-1]) for c in crops])
-        n = len(crops)
-        upright = float(np.mean([np.mean(r.char_probs) if r.char_probs else 0.0 for r in reads[:n]]))
-        turned = float(np.mean([np.mean(r.char_probs) if r.char_probs else 0.0 for r in reads[n:]]))
+        upright = _sureness(self.recognizer.read(crops))
+        if upright >= SURE_UPRIGHT:  # reads clearly as it is: no need to try it turned over
+            return False
+        turned = _sureness(self.recognizer.read([np.ascontiguousarray(c[::-1, ::-1]) for c in crops]))
         return turned > upright
+
+
+def _sureness(reads: list[LineRead]) -> float:
+    """Mean character probability over lines: text read the wrong way up is a guess throughout."""
+    return float(np.mean([np.mean(r.char_probs) if r.char_probs else 0.0 for r in reads]))
 
 
 def _dated_ok(text: str) -> bool:
