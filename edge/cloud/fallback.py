@@ -150,8 +150,10 @@ class Fallback:
             self._patient = self._patient or CloudClient(self.cloud)
             return self._patient
         if self._quick is None:
+            # the client's own read limit just past ours: a hanging cloud is our timeout, deterministically
             t = self.cfg.timeout_s
-            quick = self.cloud.model_copy(update={"retries": 0, "read_timeout_s": min(self.cloud.read_timeout_s, t),
+            quick = self.cloud.model_copy(update={"retries": 0,
+                                                  "read_timeout_s": min(self.cloud.read_timeout_s, t + 0.5),
                                                   "connect_timeout_s": min(self.cloud.connect_timeout_s, t)})
             self._quick = CloudClient(quick)
         return self._quick
