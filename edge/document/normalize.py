@@ -175,6 +175,51 @@ def authority(raw: str, threshold: float = 85.0) -> tuple[Checked, float]:
     return _closest(re.sub(r"\s+", " ", normalize_text(raw)).strip(" ,.:").upper(), _gazetteer()[1], threshold)
 
 
+@cache
+def _admin_names() -> tuple[dict[str, tuple[str, ...]], dict[str, dict[str, tuple[str, ...]]]]:
+    """Per province: how an address may end; and per province ending, its districts as printed (both forms)."""
+    from edge.synth.places import provinces
+
+    ends: dict[str, tuple[str, ...]] = {}
+    districts: dict[str, dict[str, tuple[str, ...]]] = {}
+    for p in provinces():
+        ends[p.name] = p.address_names
+        labels = tuple(d.label(full) for d in p.districts for full in (False, True))
+        districts[p.name] = {d.label(full): _ward_labels(d.wards) for d in p.districts for full in (False, True)}
+        districts[p.name][""] = labels
+    return ends, districts
+
+
+def _ward_labels(wards: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"{w} {n}" for n in wards for w in ("P.", "Phường", "X.", "Xã", "TT.", "Thị trấn"))
+
+
+def address(raw: str, threshold: float = 86.0) -> tuple[Checked, int]:
+    """Province, district and ward at an address's end corrected to their spelling; how many were known."""
+    parts = [p.strip(" .") if i == 0 else p.strip() for i, p in enumerate(re.split(r"\s*,\s*", normalize_text(raw)))]
+    parts = [p for p in parts if p]
+    if len(parts) < 2:
+        return Checked(", ".join(parts), bool(parts)), 0
+    ends, districts = _admin_names()
+    choices = [(name, end) for name, options in ends.items() for end in options]
+    hit = process.extractOne(parts[-1], [e for _, e in choices], scorer=fuzz.ratio, processor=_fold)
+    if hit is None or hit[1] < threshold:
+        return Checked(", ".join(parts), True), 0
+    province = choices[hit[2]][0]
+    parts[-1], known = str(hit[0]), 1
+    by_district = districts[province]
+    if len(parts) >= 3:
+        d = process.extractOne(parts[-2], by_district[""], scorer=fuzz.ratio, processor=_fold)
+        if d is not None and d[1] >= threshold:
+            parts[-2], known = str(d[0]), 2
+            wards = by_district.get(parts[-2], ())
+            if len(parts) >= 4 and wards:
+                w = process.extractOne(parts[-3], wards, scorer=fuzz.ratio, processor=_fold)
+                if w is not None and w[1] >= threshold:
+                    parts[-3], known = str(w[0]), 3
+    return Checked(", ".join(parts), True), known
+
+
 def name(raw: str) -> Checked:
     """Owner names are printed in capitals; NFC, single spaces, letters and spaces only."""
     s = normalize_text(raw)

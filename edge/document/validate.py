@@ -56,6 +56,8 @@ def _checked(key: str, text: str) -> tuple[norm.Checked, float]:
         return _id(text), 1.0
     if key == "capacity":
         return _capacity(text), 1.0
+    if key == "address":
+        return norm.address(text)[0], 1.0
     if key == "model":
         t = _clean(text).upper()
         return norm.Checked(t, bool(t)), 1.0

@@ -57,3 +57,14 @@ def test_plate_province_against_address() -> None:
     assert nz.plate_matches_address("29A1-123.45", "Số 12 ngõ 45 Nguyễn Trãi, Q. Thanh Xuân, Hà Nội") is True
     assert nz.plate_matches_address("51G-678.90", "X. Yên Phong, H. Yên Phong, Bắc Ninh") is False
     assert nz.plate_matches_address("00A-123.45", "Hà Nội") is None
+
+
+def test_address_ends_are_corrected_to_known_provinces_districts_and_wards() -> None:
+    from edge.document.normalize import address
+
+    fixed, known = address("Ngõ 68 Trưng N Vượng, P. Hăng Mă, Q. Hoàn Kiện, TR. Hà Nội")
+    assert fixed.text == "Ngõ 68 Trưng N Vượng, P. Hàng Mã, Q. Hoàn Kiếm, TP. Hà Nội" and known == 3
+    fixed, known = address("Tổ 6, Khối 3, P. Vĩnh Trung, Q. Thanh Khê, Đà C Năng")
+    assert fixed.text.endswith("Q. Thanh Khê, Đà Nẵng") and known >= 2
+    untouched = "Số 5 đường Lê Lợi, Khu X, Nơi Không Có"  # no province at the end: left as read
+    assert address(untouched) == (type(fixed)(untouched, True), 0)
