@@ -8,6 +8,7 @@ rule underneath, and sometimes part of the red stamp over the text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -18,7 +19,7 @@ from PIL import ImageDraw
 
 from edge.synth import fonts
 from edge.synth.fonts import Split
-from edge.synth.types import Image, Side
+from edge.synth.types import CardFace, Image, Side
 
 TEXTURE_BANK = 6  # guilloche sheets per process; a line picks one by a random index
 TEXTURE_SIZE = (1024, 646)
@@ -82,27 +83,8 @@ def card_lines(rng: np.random.Generator, font_split: Split = "train") -> list[Li
     guilloche, dotted rules, grid lines and stamp around the text), so training mixes them with
     the random lines that cover the whole charset.
     """
-    from edge.synth.card import render_face
-    from edge.synth.layouts import LAYOUTS
-    from edge.synth.values import random_values
-
-    side: Side = "front" if rng.random() < 0.5 else "back"
-    names = LAYOUTS[side]
-    face = render_face(random_values(rng), side, names[int(rng.integers(len(names)))], rng,
-                       font_split=font_split)
-    h, w = face.image.shape[:2]
-    out = []
-    for box in face.boxes:
-        x0, y0, x1, y1 = box.box
-        bh = y1 - y0
-        mx = int(rng.integers(1, max(2, bh // 2)))
-        top = int(rng.integers(1, max(2, bh // 3)))
-        bottom = int(rng.integers(1, max(2, bh // 3)))
-        crop = face.image[max(0, y0 - top) : min(h, y1 + bottom), max(0, x0 - mx) : min(w, x1 + mx)]
-        if crop.shape[0] < 4 or crop.shape[1] < 4:
-            continue
-        out.append(LineSample(image=_degrade(crop.copy(), rng), text=box.text, font="card"))
-    return out
+    face = _random_face(rng, font_split)
+    return _cut_lines(face.image, face, rng, "card", lambda crop: _degrade(crop.copy(), rng))
 
 
 def scene_lines(rng: np.random.Generator, font_split: Split = "train") -> list[LineSample]:
@@ -114,18 +96,29 @@ def scene_lines(rng: np.random.Generator, font_split: Split = "train") -> list[L
     capture, which rendered crops lack.
     """
     from edge.document.rectify import rectify
+    from edge.synth.scene import make_scene
+
+    face = _random_face(rng, font_split)
+    scene = make_scene(face, rng, "good")
+    corners = scene.corners + rng.normal(0, 0.8, scene.corners.shape)
+    card = rectify(scene.image, corners, (face.image.shape[1], face.image.shape[0]))
+    return _cut_lines(card, face, rng, "scene", np.ascontiguousarray)
+
+
+def _random_face(rng: np.random.Generator, font_split: Split) -> CardFace:
+    """A card of random values, side and layout."""
     from edge.synth.card import render_face
     from edge.synth.layouts import LAYOUTS
-    from edge.synth.scene import make_scene
     from edge.synth.values import random_values
 
     side: Side = "front" if rng.random() < 0.5 else "back"
     names = LAYOUTS[side]
-    face = render_face(random_values(rng), side, names[int(rng.integers(len(names)))], rng,
-                       font_split=font_split)
-    scene = make_scene(face, rng, "good")
-    corners = scene.corners + rng.normal(0, 0.8, scene.corners.shape)
-    card = rectify(scene.image, corners, (face.image.shape[1], face.image.shape[0]))
+    return render_face(random_values(rng), side, names[int(rng.integers(len(names)))], rng, font_split=font_split)
+
+
+def _cut_lines(card: Image, face: CardFace, rng: np.random.Generator, source: str,
+               finish: Callable[[Image], Image]) -> list[LineSample]:
+    """Each of ``face``'s lines cut from ``card`` (its size) with a jittered margin, then ``finish``-ed."""
     h, w = card.shape[:2]
     out = []
     for box in face.boxes:
@@ -137,7 +130,7 @@ def scene_lines(rng: np.random.Generator, font_split: Split = "train") -> list[L
         crop = card[max(0, y0 - top) : min(h, y1 + bottom), max(0, x0 - mx) : min(w, x1 + mx)]
         if crop.shape[0] < 4 or crop.shape[1] < 4:
             continue
-        out.append(LineSample(image=np.ascontiguousarray(crop), text=box.text, font="scene"))
+        out.append(LineSample(image=finish(crop), text=box.text, font=source))
     return out
 
 
