@@ -11,14 +11,13 @@ issuing unit at the top left of the front have no label and are found by their s
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from edge.document.normalize import fold_marks
 from edge.ocr.charset import normalize_text
-
-CARD_W, CARD_H = 1024, 646  # the rectified card (edge.synth.types, repeated to keep this module stand-alone)
+from edge.synth.types import CARD_H, CARD_W
 
 # Label wordings per field (SPEC §3).  Bilingual cards add an English gloss in brackets or
 # after a slash; the Vietnamese part alone decides the field.
@@ -100,9 +99,7 @@ class Classified:
 
 def fold(text: str) -> str:
     """Lower case without tone marks or the colon, for matching wordings a misread mark cannot break."""
-    t = unicodedata.normalize("NFD", normalize_text(text).replace("Đ", "D").replace("đ", "d"))
-    t = "".join(c for c in t if not unicodedata.combining(c)).lower()
-    return re.sub(r"\s+", " ", t.replace(":", " ")).strip(" .")
+    return re.sub(r"\s+", " ", fold_marks(normalize_text(text)).replace(":", " ")).strip(" .")
 
 
 def is_dated(text: str) -> bool:

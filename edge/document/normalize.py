@@ -141,11 +141,7 @@ def engine(raw: str) -> Checked:
 
 def brand(raw: str, threshold: float = 80.0) -> tuple[Checked, float]:
     """The closest known brand (rapidfuzz) and the match score 0..1; unknown brands stay as read."""
-    s = normalize_text(raw).upper()
-    hit = process.extractOne(s, BRANDS, scorer=fuzz.ratio)
-    if hit and hit[1] >= threshold:
-        return Checked(str(hit[0]), True), float(hit[1]) / 100
-    return Checked(s, False), float(hit[1]) / 100 if hit else 0.0
+    return _closest(normalize_text(raw).upper(), BRANDS, threshold)
 
 
 @cache
@@ -159,7 +155,7 @@ def _gazetteer() -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def _closest(text: str, choices: tuple[str, ...], threshold: float) -> tuple[Checked, float]:
-    hit = process.extractOne(text, choices, scorer=fuzz.ratio, processor=_fold)
+    hit = process.extractOne(text, choices, scorer=fuzz.ratio, processor=fold_marks)
     if hit and hit[1] >= threshold:
         return Checked(str(hit[0]), True), float(hit[1]) / 100
     return Checked(text, False), float(hit[1]) / 100 if hit else 0.0
@@ -202,19 +198,19 @@ def address(raw: str, threshold: float = 86.0) -> tuple[Checked, int]:
         return Checked(", ".join(parts), bool(parts)), 0
     ends, districts = _admin_names()
     choices = [(name, end) for name, options in ends.items() for end in options]
-    hit = process.extractOne(parts[-1], [e for _, e in choices], scorer=fuzz.ratio, processor=_fold)
+    hit = process.extractOne(parts[-1], [e for _, e in choices], scorer=fuzz.ratio, processor=fold_marks)
     if hit is None or hit[1] < threshold:
         return Checked(", ".join(parts), True), 0
     province = choices[hit[2]][0]
     parts[-1], known = str(hit[0]), 1
     by_district = districts[province]
     if len(parts) >= 3:
-        d = process.extractOne(parts[-2], by_district[""], scorer=fuzz.ratio, processor=_fold)
+        d = process.extractOne(parts[-2], by_district[""], scorer=fuzz.ratio, processor=fold_marks)
         if d is not None and d[1] >= threshold:
             parts[-2], known = str(d[0]), 2
             wards = by_district.get(parts[-2], ())
             if len(parts) >= 4 and wards:
-                w = process.extractOne(parts[-3], wards, scorer=fuzz.ratio, processor=_fold)
+                w = process.extractOne(parts[-3], wards, scorer=fuzz.ratio, processor=fold_marks)
                 if w is not None and w[1] >= threshold:
                     parts[-3], known = str(w[0]), 3
     return Checked(", ".join(parts), True), known
@@ -237,12 +233,12 @@ def _province_codes() -> dict[str, str]:
     out: dict[str, str] = {}
     for prov in doc["provinces"]:
         for code in prov["codes"]:
-            out[str(code)] = _fold(prov["name"])
+            out[str(code)] = fold_marks(prov["name"])
     return out
 
 
-def _fold(text: str) -> str:
-    """Lower case without diacritics, for tolerant place-name comparison."""
+def fold_marks(text: str) -> str:
+    """Lower case without diacritics, for comparisons a misread tone mark must not break."""
     decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
@@ -253,6 +249,6 @@ def plate_matches_address(plate_text: str, address: str) -> bool | None:
     province = _province_codes().get(code or "")
     if province is None or not address:
         return None
-    tail = _fold(address).split(",")[-1].strip()
+    tail = fold_marks(address).split(",")[-1].strip()
     tail = re.sub(r"^(tinh|thanh pho|tp\.?)\s*", "", tail)
     return fuzz.partial_ratio(province.replace("tp ", ""), tail) >= 85

@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from edge.document.locate import CardQuad
+from edge.document.rectify import card_width
 
 Reason = Literal["no_card", "too_small", "cut_off", "blurred", "glare", "unreadable"]
 REASON_MESSAGES: dict[Reason, str] = {
@@ -49,12 +50,6 @@ class Quality:
         if self.sharpness < MIN_SHARPNESS:
             return "blurred"
         return None
-
-
-def card_width(corners: NDArray[np.float64]) -> float:
-    """Mean length of the card's two long edges, in image pixels."""
-    c = np.asarray(corners, np.float64).reshape(4, 2)
-    return float((np.linalg.norm(c[1] - c[0]) + np.linalg.norm(c[2] - c[3])) / 2)
 
 
 def measure(image: NDArray[np.uint8], quad: CardQuad) -> Quality:

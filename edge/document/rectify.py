@@ -56,6 +56,12 @@ def card_corners_src(size: tuple[int, int]) -> Corners:
     return np.array([[-0.5, -0.5], [w - 0.5, -0.5], [w - 0.5, h - 0.5], [-0.5, h - 0.5]], np.float64)
 
 
+def card_width(corners: NDArray[np.floating]) -> float:
+    """The card's own width in pixels: the mean length of its top and bottom edges."""
+    c = np.asarray(corners, np.float64).reshape(4, 2)
+    return float(0.5 * (np.linalg.norm(c[1] - c[0]) + np.linalg.norm(c[2] - c[3])))
+
+
 def rectify(image: Image, quad: CardQuad | Corners, size: tuple[int, int] = (CARD_W, CARD_H)) -> Image:
     """Warp the card to the canonical face size so later stages see one flat, known geometry."""
     corners = quad if isinstance(quad, np.ndarray) else quad.corners

@@ -22,6 +22,7 @@ import numpy as np
 from edge.document.image import decode_image, encode_jpeg
 from edge.document.pipeline import STAGES, Pipeline
 from edge.document.rectify import corners_error
+from edge.eval.bench_locate import _pct
 from edge.ocr.recognizer import Recognizer
 from edge.schema import SIDE_FIELDS, SideType
 from edge.synth.dataset import scene_item, truth_envelope
@@ -48,10 +49,6 @@ def make_photos(n: int, seed: int, font_split: Split) -> list[Photo]:
         photos.append(Photo(encode_jpeg(s.image, 92), s.quality, truth.type,
                             {k: truth.text(k) for k in SIDE_FIELDS[truth.type]}, s.corners))
     return photos
-
-
-def _pct(values: list[float], q: float) -> float:
-    return float(np.percentile(values, q)) if values else float("nan")
 
 
 def measure(pipeline: Pipeline, photos: list[Photo]) -> dict[str, Any]:

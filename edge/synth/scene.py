@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from edge.document.rectify import card_width
 from edge.synth import backdrop as bd
 from edge.synth.types import CARD_H, CARD_W, CardFace, Image, Quality, Scene
 
@@ -38,11 +39,6 @@ def project_card(width_px: float, rotation: float, tilt: float, tilt_dir: float,
     quad = focal * cam[:, :2] / (dist + cam[:, 2:3])
     width = 0.5 * (np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3]))
     return np.asarray(quad * (width_px / width), np.float64)
-
-
-def card_width(corners: Corners) -> float:
-    """The card's own width in pixels: the mean length of its top and bottom edges."""
-    return float(0.5 * (np.linalg.norm(corners[1] - corners[0]) + np.linalg.norm(corners[2] - corners[3])))
 
 
 def corners_inside(corners: Corners, size: tuple[int, int]) -> bool:

@@ -11,11 +11,11 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from edge.document.rectify import card_width
 from edge.synth import backdrop as bd
 from edge.synth.scene import (
     Corners,
     card_mask,
-    card_width,
     corners_inside,
     drop_shadow,
     paper_white,

@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from edge.document.rectify import card_width
 from edge.synth import backdrop
 from edge.synth.card import render_face
 from edge.synth.layouts import LAYOUTS
-from edge.synth.scene import GOOD_MIN_WIDTH, SMALL_MAX_WIDTH, card_width, corners_inside, make_scene
+from edge.synth.scene import GOOD_MIN_WIDTH, SMALL_MAX_WIDTH, corners_inside, make_scene
 from edge.synth.types import CARD_H, CARD_W, QUALITIES, CardFace, Quality, Scene, Side
 from edge.synth.values import random_values
 
