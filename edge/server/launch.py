@@ -15,7 +15,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -100,7 +100,25 @@ class ServerProcess:
         self.stop()
 
 
-class ImageHost:
+class LoopbackHTTP:
+    """A threaded HTTP server on 127.0.0.1 at a free port, serving while used as a context manager."""
+
+    def __init__(self, handler: type[http.server.BaseHTTPRequestHandler]) -> None:
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.port = int(self.httpd.server_address[1])
+        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class ImageHost(LoopbackHTTP):
     """Serves path -> bytes on 127.0.0.1 from a thread; ``slow`` paths wait first, ``redirects`` point on."""
 
     def __init__(self, files: dict[str, bytes], slow: dict[str, float] | None = None,
@@ -133,18 +151,7 @@ class ImageHost:
             def log_message(self, format: str, *args: Any) -> None:
                 return
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.port = int(self.httpd.server_address[1])
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        super().__init__(Handler)
 
     def url(self, path: str, host: str = "127.0.0.1") -> str:
         return f"http://{host}:{self.port}{path}"
-
-    def __enter__(self) -> ImageHost:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()

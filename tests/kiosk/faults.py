@@ -7,6 +7,8 @@ import socket
 import threading
 from typing import Any
 
+from edge.server.launch import LoopbackHTTP
+
 
 class Hang:
     """Accepts connections and reads, never answers (a cloud stuck behind a dead proxy)."""
@@ -44,7 +46,7 @@ class Hang:
         self.sock.close()
 
 
-class Failing:
+class Failing(LoopbackHTTP):
     """Answers every request with HTTP 500 and counts them."""
 
     def __init__(self, status: int = 500) -> None:
@@ -64,17 +66,8 @@ class Failing:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        super().__init__(Handler)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/api/v2/ocr/"
-
-    def __enter__(self) -> Failing:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        return f"http://127.0.0.1:{self.port}/api/v2/ocr/"
