@@ -56,7 +56,8 @@ HEADINGS: dict[str, tuple[str, ...]] = {
 MULTILINE = frozenset({"address"})
 LABEL_MIN_SCORE = 80.0
 SHAPE_EVIDENCE = 0.75
-DATED_WORDS = re.compile(r"ngay\s*\d{1,2}\s*thang\s*\d{1,2}\s*nam\s*\d{4}", re.IGNORECASE)
+DATED_WORDS = re.compile(r"n[a-z]{1,3}y\s*[0-9a-z]{1,3}\s*t[a-z]{2,4}g\s*[0-9a-z]{1,3}\s*n[a-z]{1,2}m\s*[0-9oisbz]{4}",
+                         re.IGNORECASE)  # as normalize.DATED_LINE
 
 
 

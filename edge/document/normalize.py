@@ -104,7 +104,11 @@ def dates_in_order(first: str, last: str) -> bool:
 
 
 DATED_LINE = re.compile(
-    r"^(?P<place>.+?)[,.]?\s*ng[àa]y\s*(?P<d>\d{1,2})\s*th[áa]ng\s*(?P<m>\d{1,2})\s*n[ăa]m\s*(?P<y>\d{4})",
+    # matched on the letters without tone marks, tolerant of a letter misread inside the words
+    # ("ngáày", "thang") and of digits read as look-alike letters (fixed by calendar_date); a
+    # day or month read as junk still leaves the place
+    r"^(?P<place>.+?)[,.:;]?\s*n[a-z]{1,3}y\s*(?P<d>[0-9a-z]{1,3})\s*t[a-z]{2,4}g\s*(?P<m>[0-9a-z]{1,3})"
+    r"\s*n[a-z]{1,2}m\s*(?P<y>[0-9OISBZ]{4})",
     re.IGNORECASE,
 )
 

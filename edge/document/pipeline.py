@@ -187,8 +187,13 @@ class Pipeline:
 
 
 def _sureness(reads: list[LineRead]) -> float:
-    """Mean character probability over lines: text read the wrong way up is a guess throughout."""
-    return float(np.mean([np.mean(r.char_probs) if r.char_probs else 0.0 for r in reads]))
+    """Mean probability over every character read: text the wrong way up is a guess throughout.
+
+    Weighted by characters, not lines: a speck read as one or two letters either way up must not
+    outvote the long lines that say which way up the card is.
+    """
+    probs = [p for r in reads for p in r.char_probs]
+    return float(np.mean(probs)) if probs else 0.0
 
 
 def _dated_ok(text: str) -> bool:

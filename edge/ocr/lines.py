@@ -82,12 +82,14 @@ def ink_mask(card: UInt8, params: LineParams = LineParams()) -> UInt8:
 
 def _stamp(card: UInt8) -> tuple[UInt8, UInt8]:
     """The round stamp: its disc, and its red ink (a red blob far taller than a line of text)."""
-    b, g, r = (c.astype(np.int16) for c in cv2.split(card))
-    val = np.maximum(np.maximum(b, g), r)
-    # redness against the paper's own tint: a faded or blurred ring in a photo keeps R well above G and B
+    val = card.max(axis=2)
+    # white-balanced on the paper (the card's median colour): a bluish or pink cast of the light or
+    # the form is divided out, so a faded or blurred ring in a photo keeps R well above G and B
+    paper = np.median(card[::4, ::4].reshape(-1, 3), axis=0).astype(np.float32)
+    gains = float(paper.max()) / np.maximum(paper, 1.0)
+    b, g, r = cv2.split(cv2.transform(card.astype(np.float32), np.diag(gains)))
     redness = r - np.maximum(g, b)
-    paper = float(np.median(redness[::4, ::4]))  # a pink-tinted form is red all over: count what stands out
-    red = ((redness > max(28.0, paper + 15.0)) & (r > 90)).astype(np.uint8) * 255
+    red = ((redness > 28.0) & (r > 90)).astype(np.uint8) * 255
     # the blobs at half resolution: the closing is the costliest step and a stamp is large
     half = np.ascontiguousarray(red[::2, ::2])
     blob = cv2.morphologyEx(half, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (15, 15)))
@@ -97,8 +99,12 @@ def _stamp(card: UInt8) -> tuple[UInt8, UInt8]:
     stats = stats.astype(np.int64)
     stats[:, :4] *= 2
     stats[:, cv2.CC_STAT_AREA] *= 4
-    # a faded ring in a photo breaks into arcs: gather the pieces around the largest one
+    # a faded ring in a photo breaks into arcs: gather the pieces around the largest one (of a
+    # stamp's size: a red-brown printed frame or rule is far longer)
     order = np.argsort(-stats[1:, cv2.CC_STAT_AREA]) + 1
+    order = order[(stats[order, cv2.CC_STAT_WIDTH] < 280) & (stats[order, cv2.CC_STAT_HEIGHT] < 280)]
+    if not len(order):
+        return np.zeros_like(red), np.zeros_like(red)
     x, y, w, h = (int(v) for v in stats[order[0], :4])
     cx, cy = x + w / 2, y + h / 2
     x0, y0, x1, y1 = x, y, x + w, y + h

@@ -30,9 +30,7 @@ CONVERTER_PYTHON = Path(".venv-convert/bin/python")
 
 def load_checkpoint(path: Path) -> tuple[LineRecognizer, dict[str, Any]]:
     state = torch.load(path, map_location="cpu", weights_only=False)
-    spec_d = dict(state["spec"])
-    spec_d["channels"] = tuple(spec_d["channels"])
-    model = LineRecognizer(ModelSpec(**spec_d))
+    model = LineRecognizer(ModelSpec.from_dict(state["spec"]))
     model.load_state_dict(state["model"])
     model.eval()
     return model, state

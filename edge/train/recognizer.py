@@ -19,7 +19,7 @@ from edge.eval.score import corpus_cer
 from edge.ocr.charset import Codec, charset
 from edge.ocr.ctc import greedy_decode
 from edge.train.data import LineSet, batches
-from edge.train.model import LineRecognizer, ModelSpec
+from edge.train.model import LineRecognizer, ModelSpec, sized
 
 console = Console(stderr=True)
 
@@ -39,6 +39,7 @@ class TrainOptions:
     seed: int = 0
     max_val: int = 2000
     init: Path | None = None  # weights to start from (fresh optimiser and schedule) when not resuming
+    size: str = "small"  # edge.train.model.SIZES; a resumed or --init run keeps its checkpoint's
 
 
 def build_model(spec: ModelSpec | None = None) -> LineRecognizer:
@@ -79,12 +80,17 @@ def train(opts: TrainOptions) -> Path:
     torch.manual_seed(opts.seed)
     codec = Codec(charset())
     train_set, val_set = LineSet.load(opts.train), LineSet.load(opts.val)
-    model = build_model()
+    last, best_path = opts.out / "last.pt", opts.out / "best.pt"
+    start_from = last if opts.resume and last.exists() else opts.init
+    if start_from is not None:
+        spec = ModelSpec.from_dict(torch.load(start_from, weights_only=False)["spec"])
+    else:
+        spec = sized(codec.num_classes, opts.size)
+    model = build_model(spec)
     opt = torch.optim.AdamW(model.parameters(), lr=opts.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=opts.lr, total_steps=opts.steps, pct_start=0.05)
     ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True)
     opts.out.mkdir(parents=True, exist_ok=True)
-    last, best_path = opts.out / "last.pt", opts.out / "best.pt"
     step, best, history = 0, math.inf, []
     if opts.resume and last.exists():
         state = torch.load(last, weights_only=False)

@@ -30,9 +30,7 @@ CALIBRATION_SAMPLES = 128
 
 def _model(checkpoint: Path) -> torch.nn.Module:
     state = torch.load(checkpoint, map_location="cpu", weights_only=False)
-    spec = dict(state["spec"])
-    spec["channels"] = tuple(spec["channels"])
-    model = LineRecognizer(ModelSpec(**spec))
+    model = LineRecognizer(ModelSpec.from_dict(state["spec"]))
     model.load_state_dict(state["model"])
     return deployable(model)
 

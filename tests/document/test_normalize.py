@@ -68,3 +68,17 @@ def test_address_ends_are_corrected_to_known_provinces_districts_and_wards() -> 
     assert fixed.text.endswith("Q. Thanh Khê, Đà Nẵng") and known >= 2
     untouched = "Số 5 đường Lê Lợi, Khu X, Nơi Không Có"  # no province at the end: left as read
     assert address(untouched) == (type(fixed)(untouched, True), 0)
+
+
+@pytest.mark.parametrize(("raw", "place", "when", "valid"), [
+    ("Hà Nội, ngày 05 tháng 06 năm 2020", "Hà Nội", "05/06/2020", True),
+    ("Bắc Ninh: ngáày 28 tháng 07 năm 2022", "Bắc Ninh", "28/07/2022", True),  # a letter too many, a colon
+    ("Thái Nguyên, ngay 5 thang 5 nam 2O10", "Thái Nguyên", "05/05/2010", True),  # "Nguy..." is not "ngày"
+    ("Tây Ninh, ngày n tháng 03 năm 2022", "Tây Ninh", "n/03/2022", False),  # the day lost under the stamp
+])
+def test_dated_line_survives_misread_letters_and_keeps_the_place(raw: str, place: str, when: str,
+                                                                 valid: bool) -> None:
+    parsed = nz.dated_line(raw)
+    assert parsed is not None
+    assert parsed[0].text == place and parsed[1].text == when and parsed[1].valid is valid
+    assert nz.dated_line("Đăng ký lần đầu ngày: 15/09/2019") is None

@@ -152,3 +152,26 @@ def test_a_card_shaped_paper_without_the_forms_text_is_unreadable_not_a_side() -
         cv2.rectangle(image, (340 + 20 * k, y), (560 + 30 * k, y + 14), (30, 30, 30), -1)
     scan = _pipeline().scan_side(image)
     assert scan.result is None and scan.reason == "unreadable"
+
+
+def test_orientation_is_decided_by_the_long_lines_not_by_specks() -> None:
+    """Specks read as a letter or two either way up must not outvote the lines that carry text."""
+    from edge.document.pipeline import _sureness
+    from edge.ocr.recognizer import LineRead
+
+    long_sure = LineRead("Số 2 hẻm 3 Cách Mạng Tháng Tám", 0.9, (0.99,) * 30)
+    long_guess = LineRead("qụuIN NO 9H ụd ựưẹ1'01 uệno 'z1", 0.3, (0.8,) * 30)
+    speck_sure, speck_lost = LineRead("g", 0.9, (0.95,)), LineRead("", 0.0, ())
+    assert _sureness([long_sure, speck_lost]) > _sureness([long_guess, speck_sure])
+
+
+def test_a_corner_estimated_just_past_the_photo_edge_is_not_cut_off() -> None:
+    from edge.document.locate import CardQuad
+    from edge.document.quality import measure
+
+    image, _ = _photo("front", "moto_classic", 1)
+    h, w = image.shape[:2]
+    near = np.array([[40.0, -3.0], [w - 40.0, 20.0], [w - 60.0, h - 20.0], [60.0, h - 30.0]])
+    assert measure(image, CardQuad(near, 1.0, False)).inside  # 3 px past: the locator's error
+    far = near + np.array([[0.0, -30.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]])
+    assert not measure(image, CardQuad(far, 1.0, False)).inside  # 33 px past: part of the card is lost

@@ -15,7 +15,7 @@ from edge.runtime.manifest import load_manifest, verified_path
 from edge.runtime.onnx import OnnxRuntime
 from edge.train.data import LineSet, batches, build_cache
 from edge.train.export import export_onnx, load_checkpoint, manifest_entry, quantize_int8
-from edge.train.model import deployable
+from edge.train.model import SIZES, deployable
 from edge.train.recognizer import TrainOptions, build_model, train
 
 
@@ -67,6 +67,19 @@ def test_train_checkpoints_and_resumes(tmp_path: Path, caches: tuple[Path, Path]
     train(longer)
     history = json.loads((tmp_path / "history.json").read_text())
     assert [h["step"] for h in history] == [3, 6, 9]
+
+
+def test_a_larger_network_keeps_its_size_when_resumed(tmp_path: Path, caches: tuple[Path, Path]) -> None:
+    opts = TrainOptions(train=caches[0], val=caches[1], out=tmp_path, steps=2, batch_size=8, eval_every=2,
+                        threads=1, max_val=8, size="base")
+    train(opts)
+    saved = torch.load(tmp_path / "last.pt", weights_only=False)["spec"]
+    assert tuple(saved["channels"]) == SIZES["base"][0] and saved["temporal_blocks"] == SIZES["base"][2]
+    train(TrainOptions(**{**opts.__dict__, "steps": 3, "resume": True, "size": "small"}))  # the checkpoint's size wins
+    model, _ = load_checkpoint(tmp_path / "last.pt")
+    assert model.spec.hidden == SIZES["base"][1]
+    with pytest.raises(ValueError, match="unknown model size"):
+        train(TrainOptions(**{**opts.__dict__, "out": tmp_path / "other", "size": "huge"}))
 
 
 def test_export_gives_onnx_models_that_match_torch(tmp_path: Path, caches: tuple[Path, Path]) -> None:
