@@ -210,9 +210,16 @@ def classify(lines: list[Line]) -> Classified:
     return out
 
 
-def _same_row(a: Line, b: Line) -> bool:
+# A value on its label's row starts within this many card pixels of the label's end: text further
+# right on that row is another column's (a big plate printed level with "Địa chỉ" on moto fronts).
+MAX_ROW_GAP = 300
+# A value printed off its line (a misaligned printer) may overlap its label's row by less.
+VALUE_ROW_OVERLAP = 0.3
+
+
+def _same_row(a: Line, b: Line, share: float = 0.45) -> bool:
     overlap = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
-    return overlap >= 0.45 * min(a.height, b.height)
+    return overlap >= share * min(a.height, b.height)
 
 
 def extract(lines: list[Line]) -> dict[str, Raw]:
@@ -225,14 +232,19 @@ def extract(lines: list[Line]) -> dict[str, Raw]:
     for label, key in labels:
         row_right = min((o.box[0] for o, _ in labels if o is not label and _same_row(o, label)
                          and o.box[0] > label.box[2] - 4), default=CARD_W)
-        same = [i for i, v in enumerate(values) if i not in taken and _same_row(v, label)
-                and v.box[0] >= label.box[2] - 6 and v.cx < row_right]
-        if same:
-            same.sort(key=lambda i: values[i].box[0])
-            parts = [values[i] for i in same]
-        else:
-            parts = _below(label, labels, values, taken)
-            same = [values.index(p) for p in parts]
+        same = [i for i, v in enumerate(values) if i not in taken and _same_row(v, label, VALUE_ROW_OVERLAP)
+                and v.box[0] >= label.box[2] - 6 and v.cx < row_right and v.box[0] - label.box[2] < MAX_ROW_GAP]
+        same.sort(key=lambda i: values[i].box[0])
+        parts = [values[i] for i in same]
+        if not parts or (key in SHAPE_OF and not _fits(key, parts)):
+            # nothing to its right, or something that cannot be this field (a label misread as text):
+            # the box below, when what is there has the field's shape
+            rows = _below(label, labels, values, taken)
+            shaped = [row for row in rows if _fits(key, row)] if key in SHAPE_OF else []
+            below = shaped[0] if shaped else rows[0] if rows and not parts else []
+            if below:
+                parts = below
+                same = [values.index(p) for p in parts]
         if not parts:
             continue
         taken.update(same)
@@ -261,11 +273,28 @@ def extract(lines: list[Line]) -> dict[str, Raw]:
 
 
 SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("plate", re.compile(r"\d{2}-?[A-Z]{1,2}\d?-?(\d{3}\.\d{2}|\d{4,5})")),
+    ("plate", re.compile(r"\d{2}-?[A-Z]{1,2}\d?-?(\d{3}\.\d{2}|\d{4,5})(?![A-Z0-9.])")),
     ("chassis", re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")),
     ("engine", re.compile(r"^(?=.*\d{5})[A-Z0-9]{2,8}-?[A-Z0-9]{5,10}$")),
     ("first_issue_date", re.compile(r"^\d{2}/\d{2}/\d{4}$")),
 )
+
+
+SHAPE_OF = dict(SHAPES)
+
+
+def _shaped(shape: re.Pattern[str], text: str) -> str | None:
+    """The value of ``shape`` starting at one of the text's words (a misread label may come first,
+    never inside a word: a plate is not the tail of an engine number), spaces ignored."""
+    for word in re.finditer(r"\S+", text):
+        m = shape.match(text[word.start():].replace(" ", ""))
+        if m is not None:
+            return m.group(0)
+    return None
+
+
+def _fits(key: str, parts: list[Line]) -> bool:
+    return _shaped(SHAPE_OF[key], " ".join(p.text for p in parts)) is not None
 
 
 def _by_shape(found: dict[str, Raw], values: list[Line], taken: set[int]) -> None:
@@ -274,15 +303,17 @@ def _by_shape(found: dict[str, Raw], values: list[Line], taken: set[int]) -> Non
         if key in found:
             continue
         for i, v in enumerate(values):
-            m = shape.search(v.text.replace(" ", ""))
-            if i not in taken and m is not None:
-                found[key] = Raw(m.group(0), v.confidence * 0.9, (v,))
+            value = _shaped(shape, v.text) if i not in taken else None
+            if value is not None:
+                found[key] = Raw(value, v.confidence * 0.9, (v,))
                 taken.add(i)
                 break
 
 
-def _below(label: Line, labels: list[tuple[Line, str]], values: list[Line], taken: set[int]) -> list[Line]:
-    """Values under a label in a ruled box: below it, before the next label, inside its column."""
+def _below(label: Line, labels: list[tuple[Line, str]], values: list[Line],
+           taken: set[int]) -> list[list[Line]]:
+    """Values under a label in a ruled box: below it, before the next label, inside its column;
+    row by row from the top (a speck may come first: a field with a shape takes the row that has it)."""
     right = min((o.box[0] for o, _ in labels if _same_row(o, label) and o.box[0] > label.box[2] - 4),
                 default=CARD_W)
     left = max((o.box[2] for o, _ in labels if _same_row(o, label) and o.box[2] < label.box[0] + 4),
@@ -299,10 +330,14 @@ def _below(label: Line, labels: list[tuple[Line, str]], values: list[Line], take
         if v.box[0] > label.box[0] + 120 and abs(v.cx - label.cx) > 40:
             continue
         out.append(v)
-    if not out:
-        return []
-    first = min(out, key=lambda v: v.box[1])
-    return [v for v in sorted(out, key=lambda v: v.box[0]) if _same_row(v, first)]
+    rows: list[list[Line]] = []
+    for v in sorted(out, key=lambda v: v.box[1]):
+        row = next((r for r in rows if _same_row(v, r[0])), None)
+        if row is None:
+            rows.append([v])
+        else:
+            row.append(v)
+    return [sorted(row, key=lambda v: v.box[0]) for row in rows]
 
 
 def _continuation(parts: list[Line], labels: list[tuple[Line, str]], values: list[Line],

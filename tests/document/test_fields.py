@@ -107,3 +107,39 @@ def test_both_sides_agreeing_raise_confidence_and_disagreeing_lower_it() -> None
     f, b = cross_sides(front, back)
     assert f.info["name"].confidence > 0.8 and b.info["name"].confidence > 0.8  # type: ignore[operator]
     assert f.info["plate"].confidence < 0.8 and b.info["plate"].confidence < 0.8  # type: ignore[operator]
+
+
+def test_a_big_plate_in_the_other_column_is_not_the_address_on_its_row() -> None:
+    """Moto fronts print the plate large, level with "Địa chỉ" but far right, under "Biển số"."""
+    lines = [
+        L(69, 216, 163, 233, "Tên chủ xe"), L(776, 237, 836, 253, "Biển số"),
+        L(71, 250, 287, 271, "MAI ĐĂNG NGHĨA"),
+        L(28, 321, 129, 347, "Địa chỉ"), L(675, 314, 924, 339, "89Y8-206.59"),
+        L(71, 357, 618, 383, "Đội 4, Xã Nghi Phú, Huyện Ân Thi, Tỉnh"), L(72, 399, 186, 421, "Hưng Yên"),
+    ]
+    raw = extract(lines)
+    assert raw["plate"].text == "89Y8-206.59"
+    assert raw["address"].text == "Đội 4, Xã Nghi Phú, Huyện Ân Thi, Tỉnh Hưng Yên"
+
+
+def test_a_shaped_field_skips_a_misread_label_and_a_speck_for_the_value_that_has_its_shape() -> None:
+    # "Tên chủ xe (Owner's full name)" misread past matching sits right of "Biển số …" on its row,
+    # a speck lies between the label and its plate below
+    lines = [
+        L(53, 213, 278, 234, "Biển số đăng ký (No plate)"), L(399, 214, 667, 231, "Tàn đầ ae (Crngei's faame)"),
+        L(408, 241, 792, 267, "NGUYỄN TRUNG MINH XUÂN"), L(15, 262, 46, 281, " I"),
+        L(115, 293, 329, 328, "61B4-3028"),
+    ]
+    assert extract(lines)["plate"].text == "61B4-3028"
+    # a plate printed a little above its label's row is still that label's value
+    lines = [L(57, 51, 186, 70, "Biển số đăng ký:"), L(218, 35, 385, 59, "16A-922.65"),
+             L(56, 101, 116, 114, "Chủ xe:"), L(150, 82, 380, 112, "NGUYỄN BẢO MẠNH")]
+    raw = extract(lines)
+    assert raw["plate"].text == "16A-922.65" and raw["name"].text == "NGUYỄN BẢO MẠNH"
+
+
+def test_a_value_by_shape_starts_at_a_word_never_inside_an_engine_number() -> None:
+    lines = [L(61, 468, 421, 508, "B 35D7-813.91"), L(60, 300, 300, 320, "HA08E-5781151")]
+    raw = extract(lines)
+    assert raw["plate"].text == "35D7-813.91"
+    assert raw["engine"].text == "HA08E-5781151"
