@@ -215,6 +215,8 @@ def classify(lines: list[Line]) -> Classified:
 MAX_ROW_GAP = 300
 # A value printed off its line (a misaligned printer) may overlap its label's row by less.
 VALUE_ROW_OVERLAP = 0.3
+# How far under its label (in label heights) a value with a shape is looked for; others: 3.5.
+FAR_REACH = 5.5
 
 
 def _same_row(a: Line, b: Line, share: float = 0.45) -> bool:
@@ -240,7 +242,9 @@ def extract(lines: list[Line]) -> dict[str, Raw]:
             # nothing to its right, or something that cannot be this field (a label misread as text):
             # the box below, when what is there has the field's shape
             rows = _below(label, labels, values, taken)
-            shaped = [row for row in rows if _fits(key, row)] if key in SHAPE_OF else []
+            # a field with a shape may look further down: a plate is printed large, well under its label
+            far = _below(label, labels, values, taken, FAR_REACH) if key in SHAPE_OF else []
+            shaped = [row for row in far if _fits(key, row)]
             below = shaped[0] if shaped else rows[0] if rows and not parts else []
             if below:
                 parts = below
@@ -251,7 +255,10 @@ def extract(lines: list[Line]) -> dict[str, Raw]:
         if key in MULTILINE:
             parts += _continuation(parts, labels, values, taken)
         if key not in found:
-            found[key] = Raw(" ".join(p.text for p in parts), min(p.confidence for p in parts), tuple(parts))
+            text = " ".join(p.text for p in parts)
+            if key in SHAPE_OF:  # a speck or a misread label on the value's row is not part of it
+                text = _shaped(SHAPE_OF[key], text) or text
+            found[key] = Raw(text, min(p.confidence for p in parts), tuple(parts))
     for i, v in enumerate(values):
         if i in taken:
             continue
@@ -311,7 +318,7 @@ def _by_shape(found: dict[str, Raw], values: list[Line], taken: set[int]) -> Non
 
 
 def _below(label: Line, labels: list[tuple[Line, str]], values: list[Line],
-           taken: set[int]) -> list[list[Line]]:
+           taken: set[int], reach_heights: float = 3.5) -> list[list[Line]]:
     """Values under a label in a ruled box: below it, before the next label, inside its column;
     row by row from the top (a speck may come first: a field with a shape takes the row that has it)."""
     right = min((o.box[0] for o, _ in labels if _same_row(o, label) and o.box[0] > label.box[2] - 4),
@@ -320,7 +327,7 @@ def _below(label: Line, labels: list[tuple[Line, str]], values: list[Line],
                default=0)
     nxt = min((o.box[1] for o, _ in labels if o is not label and o.box[1] > label.box[3] - 2
                and label.box[0] - 60 < o.box[0] < label.box[2] + 60), default=CARD_H)  # the next label under it
-    reach = label.box[3] + 3.5 * max(label.height, 12)
+    reach = label.box[3] + reach_heights * max(label.height, 12)
     out = []
     for i, v in enumerate(values):
         if i in taken or v.box[1] < label.box[1] + 0.5 * label.height or v.box[1] > min(reach, nxt):

@@ -45,7 +45,7 @@ class LineParams:
     weak_ink_threshold: float = 0.72  # fainter pixels count when connected to ink
     min_height: int = 6
     max_height: int = 90
-    word_gap: float = 1.6
+    word_gap: float = 2.0
 
 
 def ink_mask(card: UInt8, params: LineParams = LineParams()) -> UInt8:

@@ -143,3 +143,12 @@ def test_a_value_by_shape_starts_at_a_word_never_inside_an_engine_number() -> No
     raw = extract(lines)
     assert raw["plate"].text == "35D7-813.91"
     assert raw["engine"].text == "HA08E-5781151"
+
+
+def test_a_large_plate_well_under_its_label_is_found_past_a_speck_on_its_row() -> None:
+    lines = [
+        L(53, 217, 248, 233, "Biển số đăng ký (No plate)"), L(400, 216, 627, 232, "Tên chủ xe (Owner's full name)"),
+        L(401, 244, 624, 267, "NGUYỄN HƯƠNG Ỷ"), L(14, 283, 46, 307, "B "), L(109, 295, 319, 325, "37F-4420"),
+        L(53, 350, 181, 366, "Địa chỉ (Address)"),
+    ]
+    assert extract(lines)["plate"].text == "37F-4420"
