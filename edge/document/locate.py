@@ -379,6 +379,22 @@ def _pick(work: Profiles, quads: Floats, mode: Mode) -> tuple[Corners | None, fl
     q, support, line = _snap(work, quads, u, band, 2.5)
     if mode == "accurate":  # again from closer: the first snap may have moved far
         q, support, line = _snap(work, q, u, np.full(len(q), 2.0), 1.5)
+    found = _best(q, support, line, (w, h))
+    if found[0] is None and mode == "accurate":
+        # nothing card-like: a card on paper as light as itself loses a side or two to the paper
+        # under it, but two clear sides meeting at a corner still give it, completed as a parallelogram
+        extra = _completions(q, support)
+        if len(extra):
+            e_band = np.clip(0.045 * np.linalg.norm(extra[:, NEXT] - extra, axis=-1).max(axis=1), 5.0, 14.0)
+            eq, _, _ = _snap(work, extra, u, e_band, 2.5)
+            found = _best(*_snap(work, eq, u, np.full(len(eq), 2.0), 1.5), (w, h))
+    return found
+
+
+def _best(q: Floats, support: Floats, line: NDArray[np.bool_],
+          size: tuple[int, int]) -> tuple[Corners | None, float, bool]:
+    """The best scored of the snapped quads, if card-like enough."""
+    w, h = size
     score = np.nan_to_num(0.5 * (support.mean(axis=1) + support.min(axis=1)) * _shape_score(q, (w, h)), nan=-1.0)
     # ranking prefers big quads a little: a photo taken to read the card shows it large
     rank = score * (0.8 + 0.2 * np.clip(np.abs(quad_areas(q)) / (2 * w * h) / 0.08, 0.0, 1.0))
@@ -393,6 +409,22 @@ def _pick(work: Profiles, quads: Floats, mode: Mode) -> tuple[Corners | None, fl
     room = np.minimum(q[best], np.array([w - 1, h - 1]) - q[best]).min(axis=-1)  # per corner
     cut = bool(np.any(line[best] & (np.minimum(room, room[NEXT]) < reach)))
     return q[best], float(score[best]), cut
+
+
+def _completions(q: Floats, support: Floats, good: float = 0.75, most: int = 8) -> Floats:
+    """Parallelograms on two well-supported sides meeting at a corner of a quad whose other sides
+    are not: the corner opposite is where the two sides' far ends say it is."""
+    prev = np.roll(support, 1, axis=1)  # the side ending at each corner (support[:, i]: corner i -> i + 1)
+    sure = (support >= good) & (prev >= good)  # (N, corner): both sides at the corner are clear
+    weak = support.min(axis=1) < good
+    out: list[Floats] = []
+    for k, j in zip(*np.nonzero(sure & weak[:, None]), strict=True):
+        c = q[k].copy()
+        c[(j + 2) % 4] = c[(j + 1) % 4] + c[(j + 3) % 4] - c[j]
+        out.append(c)
+        if len(out) >= most:
+            break
+    return np.stack(out) if out else np.zeros((0, 4, 2))
 
 
 def _outermost(q: Floats, score: Floats, best: int) -> int:

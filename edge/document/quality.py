@@ -31,6 +31,7 @@ MIN_CARD_WIDTH = 300.0  # px along the card's long edge; below this the labels a
 MIN_SHARPNESS = 0.2  # steepest edges, as a share of the card's contrast per pixel (see sharpness)
 MAX_GLARE = 0.04  # share of the card blown out to white
 CORNER_SLACK = 0.01  # share of the photo's short side a corner may be estimated past its edge
+BORDER_BAND = 0.015  # two neighbouring corners this close to one edge of the photo: the card runs out
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,15 @@ class Quality:
         return None
 
 
+def _side_on_border(corners: NDArray[np.float64], size: tuple[int, int], band: float) -> bool:
+    """Two neighbouring corners both on one edge of the photo: the locator followed the photo's
+    edge where the card runs out of it (a card merely near the edge has one corner there)."""
+    w, h = size
+    near = np.stack([corners[:, 0] <= band, corners[:, 1] <= band,
+                     corners[:, 0] >= w - 1 - band, corners[:, 1] >= h - 1 - band], axis=1)  # (corner, edge)
+    return bool(np.any(near & np.roll(near, -1, axis=0)))
+
+
 def measure(image: NDArray[np.uint8], quad: CardQuad) -> Quality:
     """Size, sharpness and glare of the card inside ``image`` (BGR), on its own pixels only."""
     corners = quad.corners
@@ -69,6 +79,7 @@ def measure(image: NDArray[np.uint8], quad: CardQuad) -> Quality:
     # 1.4 % of its width, is wider; a card really cut off loses far more (edge.synth: 4 % or more)
     slack = CORNER_SLACK * min(h, w)
     inside = bool(np.all(corners >= -slack) and np.all(corners <= np.array([w - 1, h - 1]) + slack))
+    inside = inside and not _side_on_border(corners, (w, h), BORDER_BAND * min(h, w))
     return Quality(card_width(corners), sharpness(roi, inner), glare_share(roi, mask), inside)
 
 

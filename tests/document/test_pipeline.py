@@ -175,3 +175,16 @@ def test_a_corner_estimated_just_past_the_photo_edge_is_not_cut_off() -> None:
     assert measure(image, CardQuad(near, 1.0, False)).inside  # 3 px past: the locator's error
     far = near + np.array([[0.0, -30.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]])
     assert not measure(image, CardQuad(far, 1.0, False)).inside  # 33 px past: part of the card is lost
+
+
+def test_a_card_whose_side_follows_the_photo_edge_is_cut_off() -> None:
+    """The locator may take the photo's own edge for the card's where the card runs out of it."""
+    from edge.document.locate import CardQuad
+    from edge.document.quality import measure
+
+    image, _ = _photo("front", "moto_classic", 1)
+    w = image.shape[1]
+    along_top = np.array([[214.0, 6.7], [874.0, 0.3], [937.0, 375.0], [311.0, 410.0]])
+    assert not measure(image, CardQuad(along_top, 1.0, False)).inside
+    one_corner_near = np.array([[214.0, 6.7], [min(w - 60.0, 874.0), 60.0], [937.0, 375.0], [311.0, 410.0]])
+    assert measure(image, CardQuad(one_corner_near, 1.0, False)).inside
