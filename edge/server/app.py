@@ -86,6 +86,8 @@ def create_app(config: Config, load: Callable[[Config], Pipeline] | None = None)
             log.info("shutting down: finishing %d scans in flight", state.pool.pending)
             await asyncio.to_thread(state.pool.shutdown)
             await state.fetcher.aclose()
+            if state.fallback is not None:
+                state.fallback.close()
 
     docs = config.server.docs
     app = FastAPI(title="edge — vehicle registration OCR", version="2", description=DESCRIPTION, lifespan=lifespan,

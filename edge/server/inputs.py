@@ -70,9 +70,12 @@ class Inputs:
     blobs: list[bytes] = field(default_factory=list)
     json_body: bytes | None = None
 
+    def raw(self) -> list[bytes]:
+        """The encoded pictures as sent (what the cloud fallback forwards)."""
+        return self.blobs if self.json_body is None else _base64_images(self.json_body, self.names)
+
     def images(self, max_pixels: int) -> list[NDArray[np.uint8]]:
-        blobs = self.blobs if self.json_body is None else _base64_images(self.json_body, self.names)
-        return [_decode(name, blob, max_pixels) for name, blob in zip(self.names, blobs, strict=True)]
+        return [_decode(name, blob, max_pixels) for name, blob in zip(self.names, self.raw(), strict=True)]
 
 
 async def read_inputs(request: Request, names: tuple[str, ...], fmt: FormatType, fetcher: Fetcher) -> Inputs:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from edge.cloud.fallback import Fallback
 from edge.config import Config
 from edge.document.pipeline import Pipeline, ScanResult
 from edge.schema import Envelope
@@ -26,15 +27,18 @@ class ServerState:
     fetcher: Fetcher
     metrics: Metrics = field(default_factory=Metrics)
     pipeline: Pipeline | None = None
+    fallback: Fallback | None = None  # the cloud API asked about unsure results ([fallback], [cloud])
 
     @classmethod
     def build(cls, config: Config) -> ServerState:
         s = config.server
         policy = FetchPolicy(timeout_s=s.fetch_timeout_s, max_bytes=int(s.fetch_max_mb * MB),
                              max_redirects=s.fetch_max_redirects, allow=tuple(s.fetch_allow))
+        fallback = Fallback(config.fallback, config.cloud)
         return cls(config=config, keys=KeyStore(s.api_keys, s.anonymous),
                    limiter=Limiter(s.quota, s.quota_window_s, s.rate_per_s, s.rate_burst),
-                   pool=WorkerPool(s.inference_threads, s.queue, s.queue_timeout_s), fetcher=Fetcher(policy))
+                   pool=WorkerPool(s.inference_threads, s.queue, s.queue_timeout_s), fetcher=Fetcher(policy),
+                   fallback=fallback if fallback.enabled else None)
 
     @property
     def ready(self) -> bool:
@@ -56,12 +60,17 @@ class ServerState:
         max_pixels = self.config.server.max_pixels
         queued = time.perf_counter()
 
-        def job() -> ScanResult:
+        def job() -> Envelope:
             self.metrics.queue_wait.observe(time.perf_counter() - queued)
-            result = pipeline.scan(inputs.images(max_pixels), thumb)
+            result: ScanResult = pipeline.scan(inputs.images(max_pixels), thumb)
             for side in result.sides:
                 for stage, seconds in side.timings.items():
                     self.metrics.stage.labels(stage).observe(seconds)
-            return result
+            if self.fallback is None:
+                return result.envelope
+            # unsure or missing fields: the cloud API's answer merged in, within [fallback] timeout_s
+            resolution = self.fallback.resolve(result.envelope, inputs.raw(), len(inputs.names))
+            self.metrics.fallbacks.labels(resolution.outcome).inc()
+            return resolution.envelope
 
-        return (await self.pool.run(job)).envelope
+        return await self.pool.run(job)
