@@ -194,9 +194,20 @@ def _ward_labels(wards: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(f"{w} {n}" for n in wards for w in ("P.", "Phường", "X.", "Xã", "TT.", "Thị trấn"))
 
 
+def _no_camel_case(text: str) -> str:
+    """A capital read after a small letter inside a word ("LậP") is a misread case: no printed
+    address word mixes them so ("1/16A", "KCN" and "TP." are not touched)."""
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        first = next((i for i, c in enumerate(word) if c.islower()), len(word))
+        return word[:first] + word[first:].lower()
+    return re.sub(r"[^\W\d_]+", fix, text)
+
+
 def address(raw: str, threshold: float = 86.0) -> tuple[Checked, int]:
     """Province, district and ward at an address's end corrected to their spelling; how many were known."""
-    parts = [p.strip(" .") if i == 0 else p.strip() for i, p in enumerate(re.split(r"\s*,\s*", normalize_text(raw)))]
+    text = _no_camel_case(normalize_text(raw))
+    parts = [p.strip(" .") if i == 0 else p.strip() for i, p in enumerate(re.split(r"\s*,\s*", text))]
     parts = [p for p in parts if p]
     if len(parts) < 2:
         return Checked(", ".join(parts), bool(parts)), 0

@@ -72,30 +72,36 @@ def ink_mask(card: UInt8, params: LineParams = LineParams()) -> UInt8:
     if card.ndim == 3:
         disc, red = _stamp(card)
         mask[red > 0] = 0
-        if disc.any():  # the stamp's speckle: specks of ink inside its disc that are not letters
-            n, labels, stats, _ = cv2.connectedComponentsWithStats(mask & disc, connectivity=8)
+        x, y, w, h = cv2.boundingRect(disc)
+        if w and h:  # the stamp's speckle: specks of ink inside its disc that are not letters
+            sub = mask[y:y + h, x:x + w]
+            n, labels, stats, _ = cv2.connectedComponentsWithStats(sub & disc[y:y + h, x:x + w], connectivity=8)
             speck = stats[:, cv2.CC_STAT_AREA] < 8
             speck[0] = False
-            mask[speck[labels]] = 0
+            sub[speck[labels]] = 0
     return np.asarray(mask, np.uint8)
+
+
+def _red_ink(img: UInt8, gains: NDArray[np.float32]) -> UInt8:
+    """Pixels of red ink once the paper's cast is divided out (``gains`` per B, G, R)."""
+    b, g, r = cv2.split(cv2.transform(img.astype(np.float32), np.diag(gains)))
+    return np.asarray(((r - np.maximum(g, b) > 28.0) & (r > 90)).astype(np.uint8) * 255, np.uint8)
 
 
 def _stamp(card: UInt8) -> tuple[UInt8, UInt8]:
     """The round stamp: its disc, and its red ink (a red blob far taller than a line of text)."""
-    val = card.max(axis=2)
+    h_img, w_img = card.shape[:2]
+    none = np.zeros((h_img, w_img), np.uint8)
     # white-balanced on the paper (the card's median colour): a bluish or pink cast of the light or
     # the form is divided out, so a faded or blurred ring in a photo keeps R well above G and B
-    paper = np.median(card[::4, ::4].reshape(-1, 3), axis=0).astype(np.float32)
-    gains = float(paper.max()) / np.maximum(paper, 1.0)
-    b, g, r = cv2.split(cv2.transform(card.astype(np.float32), np.diag(gains)))
-    redness = r - np.maximum(g, b)
-    red = ((redness > 28.0) & (r > 90)).astype(np.uint8) * 255
+    paper = np.median(card[::8, ::8].reshape(-1, 3), axis=0).astype(np.float32)
+    gains = (float(paper.max()) / np.maximum(paper, 1.0)).astype(np.float32)
     # the blobs at half resolution: the closing is the costliest step and a stamp is large
-    half = np.ascontiguousarray(red[::2, ::2])
+    half = _red_ink(np.ascontiguousarray(card[::2, ::2]), gains)
     blob = cv2.morphologyEx(half, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (15, 15)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(blob, connectivity=8)
     if n < 2:
-        return np.zeros_like(red), np.zeros_like(red)
+        return none, none
     stats = stats.astype(np.int64)
     stats[:, :4] *= 2
     stats[:, cv2.CC_STAT_AREA] *= 4
@@ -104,7 +110,7 @@ def _stamp(card: UInt8) -> tuple[UInt8, UInt8]:
     order = np.argsort(-stats[1:, cv2.CC_STAT_AREA]) + 1
     order = order[(stats[order, cv2.CC_STAT_WIDTH] < 280) & (stats[order, cv2.CC_STAT_HEIGHT] < 280)]
     if not len(order):
-        return np.zeros_like(red), np.zeros_like(red)
+        return none, none
     x, y, w, h = (int(v) for v in stats[order[0], :4])
     cx, cy = x + w / 2, y + h / 2
     x0, y0, x1, y1 = x, y, x + w, y + h
@@ -116,12 +122,19 @@ def _stamp(card: UInt8) -> tuple[UInt8, UInt8]:
             x0, y0, x1, y1 = min(x0, px), min(y0, py), max(x1, px + pw), max(y1, py + ph)
     bw, bh = x1 - x0, y1 - y0
     if not (60 < bw < 280 and 60 < bh < 280 and 0.6 < bw / bh < 1.6):  # a stamp's size on the card
-        return np.zeros_like(red), np.zeros_like(red)
-    out = np.zeros_like(red)
-    cv2.circle(out, ((x0 + x1) // 2, (y0 + y1) // 2), int(0.6 * max(bw, bh)), 255, -1)  # ring text and star too
-    stamp_red = cv2.bitwise_and(out, red)
-    stamp_red[val < 110] = 0  # black print under the stamp's ink stays
-    return out, np.asarray(stamp_red, np.uint8)
+        return none, none
+    disc = none.copy()
+    centre, radius = ((x0 + x1) // 2, (y0 + y1) // 2), int(0.6 * max(bw, bh))
+    cv2.circle(disc, centre, radius, 255, -1)  # ring text and star too
+    # the red ink at full resolution, inside the disc only
+    sx0, sy0 = max(0, centre[0] - radius), max(0, centre[1] - radius)
+    sx1, sy1 = min(w_img, centre[0] + radius + 1), min(h_img, centre[1] + radius + 1)
+    part = card[sy0:sy1, sx0:sx1]
+    red = cv2.bitwise_and(_red_ink(np.ascontiguousarray(part), gains), disc[sy0:sy1, sx0:sx1])
+    red[part.max(axis=2) < 110] = 0  # black print under the stamp's ink stays
+    stamp_red = none.copy()
+    stamp_red[sy0:sy1, sx0:sx1] = red
+    return disc, stamp_red
 
 
 def _remove_rules(mask: UInt8) -> UInt8:

@@ -152,3 +152,11 @@ def test_a_large_plate_well_under_its_label_is_found_past_a_speck_on_its_row() -
         L(53, 350, 181, 366, "Địa chỉ (Address)"),
     ]
     assert extract(lines)["plate"].text == "37F-4420"
+
+
+def test_a_short_value_inside_a_heading_is_not_that_heading() -> None:
+    from edge.document.fields import heading_of
+
+    assert heading_of("Xe máy") is None  # the back's vehicle type, a piece of the front's title
+    assert heading_of("GIẤY CHỨNG NHẬN ĐĂNG KÝ XE MÔ TÔ, XE") == "title"
+    assert heading_of("TRƯỞNG CỘÔNG AN") == "officer"

@@ -82,3 +82,10 @@ def test_dated_line_survives_misread_letters_and_keeps_the_place(raw: str, place
     assert parsed is not None
     assert parsed[0].text == place and parsed[1].text == when and parsed[1].valid is valid
     assert nz.dated_line("Đăng ký lần đầu ngày: 15/09/2019") is None
+
+
+def test_a_capital_misread_inside_an_address_word_is_lowered() -> None:
+    fixed = nz.address("Thôn 24, Phường Tân LậP, Thị xã Cửa Lò, Tỉnh Nghệ An")[0].text
+    assert fixed.startswith("Thôn 24, Phường Tân Lập")
+    kept = "Lô H25, KCN Hóc Môn, 1/16A Nguyễn Khuyến, TP Hồ Chí Minh"
+    assert nz.address(kept)[0].text == kept
