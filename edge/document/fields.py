@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from edge.document.normalize import address as known_address
 from edge.document.normalize import fold_marks
 from edge.ocr.charset import normalize_text
 from edge.synth.types import CARD_H, CARD_W
@@ -267,6 +268,8 @@ def extract(lines: list[Line]) -> dict[str, Raw]:
             found["last_issue_date"] = Raw(v.text, v.confidence, (v,))
             taken.add(i)
     _by_shape(found, values, taken)
+    if "address" not in found:
+        _address_by_shape(found, labels, values, taken)
     if "id" not in found:  # "Số:" lost or read into the title: the number is the lone run of digits up top
         for i, v in enumerate(values):
             m = re.fullmatch(r"[\s:;.,]*(?:S[ốo]\s*[:;.]?\s*)?(\d{5,8})\s*", v.text)
@@ -316,6 +319,22 @@ def _by_shape(found: dict[str, Raw], values: list[Line], taken: set[int]) -> Non
                 found[key] = Raw(value, v.confidence * 0.9, (v,))
                 taken.add(i)
                 break
+
+
+def _address_by_shape(found: dict[str, Raw], labels: list[tuple[Line, str]], values: list[Line],
+                      taken: set[int]) -> None:
+    """"Địa chỉ" misread beyond matching: the address is still the line of comma-separated parts
+    that ends in a known province (with the line it wraps onto)."""
+    for i, v in enumerate(values):
+        if i in taken or v.text.count(",") < 2 or is_dated(v.text):
+            continue
+        trial = taken | {i}
+        parts = [v, *_continuation([v], labels, values, trial)]
+        text = " ".join(p.text for p in parts)
+        if known_address(text)[1] >= 1:
+            taken.update(trial)
+            found["address"] = Raw(text, min(p.confidence for p in parts) * 0.9, tuple(parts))
+            return
 
 
 def _below(label: Line, labels: list[tuple[Line, str]], values: list[Line],

@@ -160,3 +160,15 @@ def test_a_short_value_inside_a_heading_is_not_that_heading() -> None:
     assert heading_of("Xe máy") is None  # the back's vehicle type, a piece of the front's title
     assert heading_of("GIẤY CHỨNG NHẬN ĐĂNG KÝ XE MÔ TÔ, XE") == "title"
     assert heading_of("TRƯỞNG CỘÔNG AN") == "officer"
+
+
+def test_an_address_whose_label_is_misread_is_found_by_its_shape() -> None:
+    lines = [
+        L(60, 273, 186, 293, "Tên chủ xe:"), L(206, 266, 369, 291, "LÊ MỸ DUNG"),
+        L(18, 325, 143, 369, " Đa di:"), L(173, 334, 704, 359, "Số 31, Tổ 5, Khu phố 1, Phường Xuân Phú,"),
+        L(175, 372, 480, 396, "Quận Tân Bình, TP. Hồ Chí Minh"),
+        L(540, 453, 970, 478, "Hà Nội, ngày 10 tháng 08 năm 2020"),
+    ]
+    raw = extract(lines)
+    assert raw["address"].text == "Số 31, Tổ 5, Khu phố 1, Phường Xuân Phú, Quận Tân Bình, TP. Hồ Chí Minh"
+    assert raw["name"].text == "LÊ MỸ DUNG"
