@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from edge.document.normalize import DATED_WORDS as DATED_WORDS_PATTERN
 from edge.document.normalize import address as known_address
 from edge.document.normalize import fold_marks
 from edge.ocr.charset import normalize_text
@@ -57,8 +58,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
 MULTILINE = frozenset({"address"})
 LABEL_MIN_SCORE = 80.0
 SHAPE_EVIDENCE = 0.75
-DATED_WORDS = re.compile(r"n[a-z]{1,3}y\s*[0-9a-z]{1,3}\s*t[a-z]{2,4}g\s*[0-9a-z]{1,3}\s*n[a-z]{1,2}m\s*[0-9oisbz]{4}",
-                         re.IGNORECASE)  # as normalize.DATED_LINE
+DATED_WORDS = re.compile(DATED_WORDS_PATTERN, re.IGNORECASE)
 
 
 

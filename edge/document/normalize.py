@@ -103,12 +103,14 @@ def dates_in_order(first: str, last: str) -> bool:
     return a is not None and b is not None and a <= b
 
 
+# "ngày dd tháng mm năm yyyy" on letters without tone marks (any case)
+DATED_WORDS = (r"n[a-z]{1,3}y\s*(?P<d>[0-9a-z]{1,3})\s*t[a-z]{2,4}g\s*(?P<m>[0-9a-z]{1,3})"
+               r"\s*n[a-z]{1,2}m\s*(?P<y>[0-9oisbz]{4})")
 DATED_LINE = re.compile(
     # matched on the letters without tone marks, tolerant of a letter misread inside the words
     # ("ngáày", "thang") and of digits read as look-alike letters (fixed by calendar_date); a
     # day or month read as junk still leaves the place
-    r"^(?P<place>.+?)[,.:;]?\s*n[a-z]{1,3}y\s*(?P<d>[0-9a-z]{1,3})\s*t[a-z]{2,4}g\s*(?P<m>[0-9a-z]{1,3})"
-    r"\s*n[a-z]{1,2}m\s*(?P<y>[0-9OISBZ]{4})",
+    r"^(?P<place>.+?)[,.:;]?\s*" + DATED_WORDS,
     re.IGNORECASE,
 )
 

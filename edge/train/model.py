@@ -8,6 +8,7 @@ Input (N, 1, 32, W) in [-1, 1]; output (N, T=W/4, C) logits, C = charset + CTC b
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import torch
 from torch import nn
@@ -24,13 +25,9 @@ class ModelSpec:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict[str, object]) -> ModelSpec:
-        """The spec a checkpoint saved (``to_dict``), lists back to tuples."""
-        channels = d.get("channels", cls.channels)
-        return cls(num_classes=int(d["num_classes"]),  # type: ignore[call-overload]
-                   channels=tuple(channels),  # type: ignore[arg-type]
-                   hidden=int(d.get("hidden", cls.hidden)),  # type: ignore[call-overload]
-                   temporal_blocks=int(d.get("temporal_blocks", cls.temporal_blocks)))  # type: ignore[call-overload]
+    def from_dict(cls, d: dict[str, Any]) -> ModelSpec:
+        """The spec a checkpoint saved (``to_dict``), its lists back to tuples."""
+        return cls(**{**d, "channels": tuple(d["channels"])})
 
 
 # Named sizes for ``edge train recognizer --size``: (channels, hidden, temporal blocks).

@@ -81,19 +81,17 @@ def train(opts: TrainOptions) -> Path:
     codec = Codec(charset())
     train_set, val_set = LineSet.load(opts.train), LineSet.load(opts.val)
     last, best_path = opts.out / "last.pt", opts.out / "best.pt"
-    start_from = last if opts.resume and last.exists() else opts.init
-    if start_from is not None:
-        spec = ModelSpec.from_dict(torch.load(start_from, weights_only=False)["spec"])
-    else:
-        spec = sized(codec.num_classes, opts.size)
-    model = build_model(spec)
+    resuming = opts.resume and last.exists()
+    start_from = last if resuming else opts.init
+    saved: dict[str, Any] | None = torch.load(start_from, weights_only=False) if start_from is not None else None
+    model = build_model(ModelSpec.from_dict(saved["spec"]) if saved else sized(codec.num_classes, opts.size))
     opt = torch.optim.AdamW(model.parameters(), lr=opts.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=opts.lr, total_steps=opts.steps, pct_start=0.05)
     ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True)
     opts.out.mkdir(parents=True, exist_ok=True)
     step, best, history = 0, math.inf, []
-    if opts.resume and last.exists():
-        state = torch.load(last, weights_only=False)
+    if resuming and saved is not None:
+        state = saved
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["optimizer"])
         step, best, history = state["step"], state["best_cer"], state["history"]
@@ -105,8 +103,8 @@ def train(opts: TrainOptions) -> Path:
                 for _ in range(min(step, opts.steps)):
                     sched.step()
         console.print(f"resumed at step {step} (best val CER {best:.4f})")
-    elif opts.init is not None:
-        model.load_state_dict(torch.load(opts.init, weights_only=False)["model"])
+    elif saved is not None:
+        model.load_state_dict(saved["model"])
         console.print(f"starting from the weights of {opts.init}")
     rng = np.random.default_rng([opts.seed, step])
     started = time.monotonic()

@@ -1,16 +1,16 @@
 """``edge serve`` asking the cloud API about what it is unsure of: a real second server as the
-cloud, and a loopback cloud that hangs (a fault injector)."""
+cloud, and a loopback cloud that never answers (the kiosk tests' fault injector)."""
 
 from __future__ import annotations
 
-import http.server
 import time
 
 import httpx
 
 from edge.config import toml_value
-from edge.server.launch import LoopbackHTTP, ServerProcess
+from edge.server.launch import ServerProcess
 from tests.e2e.conftest import Photos
+from tests.kiosk.faults import Hang
 
 BOTH = "/api/v2/ocr/vehicle_registrations"
 
@@ -41,18 +41,9 @@ def test_the_server_merges_the_cloud_answer_and_counts_it(server: ServerProcess,
     assert 'edge_cloud_fallbacks_total{outcome="merged"} 1.0' in metrics
 
 
-class _Hang(http.server.BaseHTTPRequestHandler):
-    def do_POST(self) -> None:
-        time.sleep(6.0)
-        self.send_error(500)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 def test_a_hanging_cloud_costs_at_most_the_fallback_timeout(photos: Photos) -> None:
-    with LoopbackHTTP(_Hang) as cloud:
-        toml = _cloud_toml(f"http://127.0.0.1:{cloud.port}/api/v2/ocr/", "k", "s", "always", 1.0)
+    with Hang() as cloud:
+        toml = _cloud_toml(cloud.url, "k", "s", "always", 1.0)
         with ServerProcess({"inference_threads": 1}, extra_toml=toml) as gate:
             answer, metrics, took = _scan(gate, photos)
     assert answer.status_code == 200 and answer.json()["errorCode"] == "0"  # the local result, kept
