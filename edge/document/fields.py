@@ -123,7 +123,8 @@ _KEYS, _WORDS = _label_table()
 
 def match_label(text: str) -> tuple[str, float] | None:
     """The field whose label this text is (score 0..100), or None; the English gloss is ignored."""
-    t = fold(re.split(r"[(/]", text)[0])
+    # the gloss starts at a bracket or a slash, never at a date's slash ("ngày: 24/07/2018")
+    t = fold(re.split(r"\(|(?<!\d)/|/(?!\d)", text)[0])
     if not t or len(t) > 40:
         return None
     if t in ("so", "s0"):
@@ -221,6 +222,11 @@ VALUE_ROW_OVERLAP = 0.3
 FAR_REACH = 5.5
 
 
+def _speck(value: Line, label: Line) -> bool:
+    """A mark read as a character or two, smaller than the label's letters: never a value."""
+    return len(value.text.strip()) <= 2 and value.height < 0.7 * label.height
+
+
 def _same_row(a: Line, b: Line, share: float = 0.45) -> bool:
     overlap = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
     return overlap >= share * min(a.height, b.height)
@@ -236,7 +242,8 @@ def extract(lines: list[Line]) -> dict[str, Raw]:
     for label, key in labels:
         row_right = min((o.box[0] for o, _ in labels if o is not label and _same_row(o, label)
                          and o.box[0] > label.box[2] - 4), default=CARD_W)
-        same = [i for i, v in enumerate(values) if i not in taken and _same_row(v, label, VALUE_ROW_OVERLAP)
+        same = [i for i, v in enumerate(values) if i not in taken and not _speck(v, label)
+                and _same_row(v, label, VALUE_ROW_OVERLAP)
                 and v.box[0] >= label.box[2] - 6 and v.cx < row_right and v.box[0] - label.box[2] < MAX_ROW_GAP]
         same.sort(key=lambda i: values[i].box[0])
         parts = [values[i] for i in same]
@@ -270,6 +277,8 @@ def extract(lines: list[Line]) -> dict[str, Raw]:
     _by_shape(found, values, taken)
     if "address" not in found:
         _address_by_shape(found, labels, values, taken)
+    if "name" not in found:
+        _name_by_shape(found, labels, values, taken, c)
     if "id" not in found:  # "Số:" lost or read into the title: the number is the lone run of digits up top
         for i, v in enumerate(values):
             m = re.fullmatch(r"[\s:;.,]*(?:S[ốo]\s*[:;.]?\s*)?(\d{5,8})\s*", v.text)
@@ -297,10 +306,12 @@ SHAPE_OF = dict(SHAPES)
 def _shaped(shape: re.Pattern[str], text: str) -> str | None:
     """The value of ``shape`` starting at one of the text's words (a misread label may come first,
     never inside a word: a plate is not the tail of an engine number), spaces ignored."""
-    for word in re.finditer(r"\S+", text):
-        m = shape.match(text[word.start():].replace(" ", ""))
-        if m is not None:
-            return m.group(0)
+    words = text.split()
+    for start in range(len(words)):
+        for stop in range(len(words), start, -1):  # the most words first; a speck may follow the value
+            m = shape.match("".join(words[start:stop]))
+            if m is not None:
+                return m.group(0)
     return None
 
 
@@ -337,6 +348,40 @@ def _address_by_shape(found: dict[str, Raw], labels: list[tuple[Line, str]], val
             return
 
 
+# How far above the address (card pixels) an owner's name read without its label is looked for.
+NAME_ABOVE_ADDRESS = 170
+
+
+def _capitals_run(text: str) -> str | None:
+    """The words in capitals that end a line (two at least): a name after a misread label."""
+    run: list[str] = []
+    for word in reversed(text.split()):
+        if not (word.isalpha() and word.isupper()):
+            break
+        run.insert(0, word)
+    return " ".join(run) if len(run) >= 2 else None
+
+
+def _name_by_shape(found: dict[str, Raw], labels: list[tuple[Line, str]], values: list[Line],
+                   taken: set[int], c: Classified) -> None:
+    """"Chủ xe" misread beyond matching (or read into another label): the owner's name is still
+    the closest line of words in capitals above the address, under the title."""
+    anchors = [lab.box[1] for lab, k in labels if k == "address"]
+    anchors += [p.box[1] for p in found["address"].lines] if "address" in found else []
+    if not anchors:
+        return
+    top = min(anchors)
+    floor = max((t.box[3] for t in c.headings.get("title", [])), default=0)
+    cands = [(i, v) for i, v in enumerate(values) if i not in taken and v.box[3] <= top + 4
+             and top - v.box[1] < NAME_ABOVE_ADDRESS and v.box[1] >= floor - 2 and not is_dated(v.text)]
+    for i, v in sorted(cands, key=lambda iv: -iv[1].box[1]):
+        run = _capitals_run(v.text)
+        if run is not None:
+            found["name"] = Raw(run, v.confidence * 0.9, (v,))
+            taken.add(i)
+            return
+
+
 def _below(label: Line, labels: list[tuple[Line, str]], values: list[Line],
            taken: set[int], reach_heights: float = 3.5) -> list[list[Line]]:
     """Values under a label in a ruled box: below it, before the next label, inside its column;
@@ -350,8 +395,12 @@ def _below(label: Line, labels: list[tuple[Line, str]], values: list[Line],
     reach = label.box[3] + reach_heights * max(label.height, 12)
     out = []
     for i, v in enumerate(values):
-        if i in taken or v.box[1] < label.box[1] + 0.5 * label.height or v.box[1] > min(reach, nxt):
+        if i in taken or _speck(v, label) or v.box[1] < label.box[1] + 0.5 * label.height \
+                or v.box[1] > min(reach, nxt):
             continue
+        if any(o is not label and _same_row(o, v, VALUE_ROW_OVERLAP) and 0 <= v.box[0] - o.box[2] + 6 < MAX_ROW_GAP
+               and o.box[0] >= label.box[0] - 40 for o, _ in labels):
+            continue  # the value of the label on its own row (a plate level with "Biển số" under "Tải trọng")
         if v.cy > nxt or v.cx < left or v.cx > right or v.box[0] < label.box[0] - 40:
             continue
         if v.box[0] > label.box[0] + 120 and abs(v.cx - label.cx) > 40:

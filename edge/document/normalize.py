@@ -104,11 +104,11 @@ def dates_in_order(first: str, last: str) -> bool:
 
 
 # "ngày dd tháng mm năm yyyy" on letters without tone marks (any case)
-DATED_WORDS = (r"n[a-z]{1,3}y\s*(?P<d>[0-9a-z]{1,3})\s*t[a-z]{2,4}g\s*(?P<m>[0-9a-z]{1,3})"
+DATED_WORDS = (r"(?:n[a-z]{1,3}y|\b[a-z0-9]{1,4}y)\s*(?P<d>[0-9a-z]{1,3})\s*t[a-z]{2,4}g\s*(?P<m>[0-9a-z]{1,3})"
                r"\s*n[a-z]{1,2}m\s*(?P<y>[0-9oisbz]{4})")
 DATED_LINE = re.compile(
     # matched on the letters without tone marks, tolerant of a letter misread inside the words
-    # ("ngáày", "thang") and of digits read as look-alike letters (fixed by calendar_date); a
+    # ("ngáày", "thang", "TVày") and of digits read as look-alike letters (fixed by calendar_date); a
     # day or month read as junk still leaves the place
     r"^(?P<place>.+?)[,.:;]?\s*" + DATED_WORDS,
     re.IGNORECASE,
@@ -234,8 +234,20 @@ def address(raw: str, threshold: float = 86.0) -> tuple[Checked, int]:
 
 
 def name(raw: str) -> Checked:
-    """Owner names are printed in capitals; NFC, single spaces, letters and spaces only."""
-    s = normalize_text(raw)
+    """Owner names are printed in capitals; NFC, single spaces, letters and spaces only.
+
+    A speck read before or after the name (one or two characters, no letter) is dropped, and a
+    name read mostly in capitals is all capitals ("NGUyỄN" -> "NGUYỄN")."""
+    words = normalize_text(raw).split()
+    junk = [len(w) <= 2 and not any(c.isalpha() for c in w) for w in words]
+    while words and junk[0]:
+        words, junk = words[1:], junk[1:]
+    while words and junk[-1]:
+        words, junk = words[:-1], junk[:-1]
+    s = " ".join(words)
+    letters = [c for c in s if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) >= 0.75 * len(letters):
+        s = s.upper()
     valid = bool(s) and all(c.isalpha() or c in " .-'" for c in s)
     return Checked(s, valid)
 

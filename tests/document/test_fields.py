@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from edge.document.fields import Line, Raw, classify, extract, match_label, side_scores, split_label
+from edge.document.normalize import dated_line
 from edge.document.validate import INVALID, cross_sides, side_result
 from edge.schema import SideType
 
@@ -172,3 +173,44 @@ def test_an_address_whose_label_is_misread_is_found_by_its_shape() -> None:
     raw = extract(lines)
     assert raw["address"].text == "Số 31, Tổ 5, Khu phố 1, Phường Xuân Phú, Quận Tân Bình, TP. Hồ Chí Minh"
     assert raw["name"].text == "LÊ MỸ DUNG"
+
+
+def test_a_date_read_with_its_label_is_not_taken_for_an_english_gloss() -> None:
+    found = extract([L(540, 50, 880, 72, "Đăng ký lần đầu ngày: 24/07/2018")])
+    assert found["first_issue_date"].text == "24/07/2018"
+    assert match_label("Màu sơn/Color") == ("color", 100.0)
+
+
+def test_a_speck_under_a_label_is_passed_over_for_the_value() -> None:
+    found = extract([
+        L(53, 213, 278, 234, "Biển số đăng ký (No plate)"), L(399, 214, 667, 231, "Tên chủ xe (Owner's full name)"),
+        L(491, 236, 500, 244, "5"), L(408, 241, 792, 267, "NGUYỄN TRUNG MINH XUÂN"),
+        L(115, 293, 329, 328, "61B4-3028 I"),  # and a speck read after the plate
+    ])
+    assert found["name"].text == "NGUYỄN TRUNG MINH XUÂN"
+    assert found["plate"].text == "61B4-3028"
+
+
+def test_a_value_level_with_its_own_label_is_not_taken_by_the_empty_row_above() -> None:
+    found = extract([
+        L(56, 360, 136, 380, "Tải trọng:"),
+        L(55, 400, 120, 415, "Biển số:"), L(153, 389, 298, 411, "18K-240.66"),
+    ])
+    assert "pay_load" not in found and found["plate"].text == "18K-240.66"
+
+
+def test_an_owner_whose_label_is_misread_is_the_line_in_capitals_above_the_address() -> None:
+    found = extract([
+        L(114, 121, 822, 151, "GIẤY CHỨNG NHẬN ĐĂNG KÝ XE MÔ TÔ, XE MÁY"),
+        L(65, 84 + 150, 433, 116 + 150, "Chó e TRẦN ÁNH KHÁNH TUYẾT"),
+        L(58, 320, 130, 340, "Địa chỉ:"), L(150, 318, 728, 342, "Số 5, P. 11, Q. Bình Thạnh, TP Hồ Chí Minh"),
+    ])
+    assert found["name"].text == "TRẦN ÁNH KHÁNH TUYẾT"
+    assert "name" not in extract([L(58, 320, 130, 340, "Địa chỉ:"), L(150, 250, 500, 270, "Số loại: CAMRY 2.4G")])
+
+
+def test_the_dated_line_survives_a_misread_day_word() -> None:
+    found = extract([L(580, 462, 1010, 488, "Hà Nội, TVày 15 tháng 05 năm 2010 H")])
+    assert found["last_issue_date"].text.startswith("Hà Nội")
+    _, when = dated_line(found["last_issue_date"].text)  # type: ignore[misc]
+    assert when.text == "15/05/2010"

@@ -51,6 +51,9 @@ def test_vin_engine_brand_name() -> None:
     assert nz.brand("H0NDA")[0].text == "HONDA" and nz.brand("TOYTA")[0].text == "TOYOTA"
     assert not nz.brand("ZXQW")[0].valid
     assert nz.name("NGUYỄN  VĂN AN").text == "NGUYỄN VĂN AN" and not nz.name("NGUYEN 123").valid
+    assert nz.name("1 VŨ QUANG SƠN .").text == "VŨ QUANG SƠN"  # specks either side
+    assert nz.name("NGUyỄN VĂN AN").text == "NGUYỄN VĂN AN"  # printed in capitals
+    assert nz.name("Nguyễn Văn An").text == "Nguyễn Văn An"
 
 
 def test_plate_province_against_address() -> None:
