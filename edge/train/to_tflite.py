@@ -9,7 +9,7 @@ ai-edge-quantizer (no OpenCV, no pydantic):
 
 litert-torch converts the slice-free deployable network with a dynamic batch and width, then
 ai-edge-quantizer makes it static int8 (weights and activations) from the same calibration lines
-as the ONNX int8 model.
+as the ONNX int8 model, all but the 1x1 classifier head, which stays float in both.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from edge.train.model import LineRecognizer, ModelSpec, deployable
 LINE_HEIGHT = 32  # edge.ocr.preprocess.LINE_HEIGHT (not imported: this runs without OpenCV)
 MAX_STEPS = 192  # width up to 768 = 4 * 192
 CALIBRATION_SAMPLES = 128
+HEAD_OUTPUT = "serving_default_output"  # the tensor name litert-torch gives the network's (the head's) output
 
 
 def _model(checkpoint: Path) -> torch.nn.Module:
@@ -52,7 +53,8 @@ def _calibration(path: Path) -> list[np.ndarray]:
 def convert(checkpoint: Path, calibration: Path, out: Path) -> None:
     import litert_torch
     from ai_edge_litert.interpreter import Interpreter
-    from ai_edge_quantizer import quantizer, recipe
+    from ai_edge_quantizer import qtyping, quantizer, recipe
+    from ai_edge_quantizer.algorithm_manager import AlgorithmName
 
     sample = (torch.zeros(2, 1, LINE_HEIGHT, 256),)  # batch 2: a batch of 1 would be baked in
     steps = torch.export.Dim("steps", min=2, max=MAX_STEPS)
@@ -65,6 +67,10 @@ def convert(checkpoint: Path, calibration: Path, out: Path) -> None:
         name, io = signature
         qt = quantizer.Quantizer(str(float_path))
         qt.load_quantization_recipe(recipe.static_wi8_ai8())
+        # the classifier head stays float, as in the ONNX int8 model: it decides between look-alike
+        # letters on small margins, and both int8 models then read like the float network
+        qt.update_quantization_recipe(regex=HEAD_OUTPUT, operation_name=qtyping.TFLOperationName.ALL_SUPPORTED,
+                                      algorithm_key=AlgorithmName.NO_QUANTIZE)
         stats = qt.calibrate({name: [{io["inputs"][0]: x} for x in _calibration(calibration)]})
         out.parent.mkdir(parents=True, exist_ok=True)
         qt.quantize(stats).export_model(str(out), overwrite=True)
