@@ -248,8 +248,29 @@ def name(raw: str) -> Checked:
     letters = [c for c in s if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) >= 0.75 * len(letters):
         s = s.upper()
+        # a person's name starts with the family name: a common one read with a wrong or lost mark
+        # ("NGUYÊN", "TRAN") is the one its letters spell; companies and cooperatives start otherwise
+        head, _, rest = s.partition(" ")
+        family = _surnames().get(fold_marks(head))
+        if rest and family is not None:
+            s = f"{family.upper()} {rest}"
     valid = bool(s) and all(c.isalpha() or c in " .-'" for c in s)
     return Checked(s, valid)
+
+
+# The commonest Vietnamese family names (about nine in ten people carry one of them).
+SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
+            "Ngô", "Dương", "Lý", "Đinh", "Trương", "Lương", "Đoàn", "Trịnh", "Lâm", "Mai", "Cao", "Tạ", "Tô",
+            "Hà", "Quách", "Lưu", "Châu", "Thái", "Kiều", "Triệu", "Lại", "Tăng", "Vương", "Phùng", "Từ")
+
+
+@cache
+def _surnames() -> dict[str, str]:
+    """Folded family name -> its spelling, for the names no other family name folds to."""
+    folded: dict[str, list[str]] = {}
+    for name in SURNAMES:
+        folded.setdefault(fold_marks(name), []).append(name)
+    return {k: v[0] for k, v in folded.items() if len(v) == 1}
 
 
 @cache

@@ -54,6 +54,9 @@ def test_vin_engine_brand_name() -> None:
     assert nz.name("1 VŨ QUANG SƠN .").text == "VŨ QUANG SƠN"  # specks either side
     assert nz.name("NGUyỄN VĂN AN").text == "NGUYỄN VĂN AN"  # printed in capitals
     assert nz.name("Nguyễn Văn An").text == "Nguyễn Văn An"
+    assert nz.name("NGUYÊN HƯƠNG Ỷ").text == "NGUYỄN HƯƠNG Ỷ"  # a common family name's marks
+    assert nz.name("TRAN VAN AN").text == "TRẦN VAN AN"
+    assert nz.name("CÔNG TY TNHH AN PHÁT").text == "CÔNG TY TNHH AN PHÁT"
 
 
 def test_plate_province_against_address() -> None:
