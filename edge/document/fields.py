@@ -232,6 +232,12 @@ def _same_row(a: Line, b: Line, share: float = 0.45) -> bool:
     return overlap >= share * min(a.height, b.height)
 
 
+def _beside(value: Line, label: Line) -> bool:
+    """On the label's row, starting after it and within MAX_ROW_GAP of it."""
+    gap = value.box[0] - label.box[2]
+    return _same_row(value, label, VALUE_ROW_OVERLAP) and -6 <= gap < MAX_ROW_GAP
+
+
 def extract(lines: list[Line]) -> dict[str, Raw]:
     """Raw text per field key found on the card (labelled fields, dated line, issuing unit)."""
     c = classify(lines)
@@ -242,9 +248,8 @@ def extract(lines: list[Line]) -> dict[str, Raw]:
     for label, key in labels:
         row_right = min((o.box[0] for o, _ in labels if o is not label and _same_row(o, label)
                          and o.box[0] > label.box[2] - 4), default=CARD_W)
-        same = [i for i, v in enumerate(values) if i not in taken and not _speck(v, label)
-                and _same_row(v, label, VALUE_ROW_OVERLAP)
-                and v.box[0] >= label.box[2] - 6 and v.cx < row_right and v.box[0] - label.box[2] < MAX_ROW_GAP]
+        same = [i for i, v in enumerate(values)
+                if i not in taken and not _speck(v, label) and _beside(v, label) and v.cx < row_right]
         same.sort(key=lambda i: values[i].box[0])
         parts = [values[i] for i in same]
         if not parts or (key in SHAPE_OF and not _fits(key, parts)):
@@ -398,8 +403,7 @@ def _below(label: Line, labels: list[tuple[Line, str]], values: list[Line],
         if i in taken or _speck(v, label) or v.box[1] < label.box[1] + 0.5 * label.height \
                 or v.box[1] > min(reach, nxt):
             continue
-        if any(o is not label and _same_row(o, v, VALUE_ROW_OVERLAP) and 0 <= v.box[0] - o.box[2] + 6 < MAX_ROW_GAP
-               and o.box[0] >= label.box[0] - 40 for o, _ in labels):
+        if any(o is not label and o.box[0] >= label.box[0] - 40 and _beside(v, o) for o, _ in labels):
             continue  # the value of the label on its own row (a plate level with "Biển số" under "Tải trọng")
         if v.cy > nxt or v.cx < left or v.cx > right or v.box[0] < label.box[0] - 40:
             continue

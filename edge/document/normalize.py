@@ -258,7 +258,7 @@ def name(raw: str) -> Checked:
     return Checked(s, valid)
 
 
-# The commonest Vietnamese family names (about nine in ten people carry one of them).
+# Common Vietnamese family names; no two spell the same letters without their marks (tested).
 SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
             "Ngô", "Dương", "Lý", "Đinh", "Trương", "Lương", "Đoàn", "Trịnh", "Lâm", "Mai", "Cao", "Tạ", "Tô",
             "Hà", "Quách", "Lưu", "Châu", "Thái", "Kiều", "Triệu", "Lại", "Tăng", "Vương", "Phùng", "Từ")
@@ -266,11 +266,8 @@ SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", 
 
 @cache
 def _surnames() -> dict[str, str]:
-    """Folded family name -> its spelling, for the names no other family name folds to."""
-    folded: dict[str, list[str]] = {}
-    for name in SURNAMES:
-        folded.setdefault(fold_marks(name), []).append(name)
-    return {k: v[0] for k, v in folded.items() if len(v) == 1}
+    """Family name without its marks -> its spelling."""
+    return {fold_marks(name): name for name in SURNAMES}
 
 
 @cache

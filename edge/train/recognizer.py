@@ -91,12 +91,11 @@ def train(opts: TrainOptions) -> Path:
     opts.out.mkdir(parents=True, exist_ok=True)
     step, best, history = 0, math.inf, []
     if resuming and saved is not None:
-        state = saved
-        model.load_state_dict(state["model"])
-        opt.load_state_dict(state["optimizer"])
-        step, best, history = state["step"], state["best_cer"], state["history"]
-        if state["scheduler"].get("total_steps") == opts.steps:
-            sched.load_state_dict(state["scheduler"])
+        model.load_state_dict(saved["model"])
+        opt.load_state_dict(saved["optimizer"])
+        step, best, history = saved["step"], saved["best_cer"], saved["history"]
+        if saved["scheduler"].get("total_steps") == opts.steps:
+            sched.load_state_dict(saved["scheduler"])
         else:  # a longer (or shorter) schedule than the saved one: replay it up to this step
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")

@@ -57,6 +57,7 @@ def test_vin_engine_brand_name() -> None:
     assert nz.name("NGUYÊN HƯƠNG Ỷ").text == "NGUYỄN HƯƠNG Ỷ"  # a common family name's marks
     assert nz.name("TRAN VAN AN").text == "TRẦN VAN AN"
     assert nz.name("CÔNG TY TNHH AN PHÁT").text == "CÔNG TY TNHH AN PHÁT"
+    assert len({nz.fold_marks(n) for n in nz.SURNAMES}) == len(nz.SURNAMES)  # each restored unambiguously
 
 
 def test_plate_province_against_address() -> None:
