@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 
 from edge.document.normalize import DATED_WORDS as DATED_WORDS_PATTERN
 from edge.document.normalize import address as known_address
+from edge.document.normalize import authority as known_authority
 from edge.document.normalize import fold_marks
 from edge.ocr.charset import normalize_text
 from edge.synth.types import CARD_H, CARD_W
@@ -131,9 +132,18 @@ def match_label(text: str) -> tuple[str, float] | None:
         return "id", 100.0
     hit = process.extractOne(t, _WORDS, scorer=fuzz.ratio)
     if hit is None or hit[1] < LABEL_MIN_SCORE:
-        return None
+        return _truncated_label(t)
     key = _KEYS[hit[2]]
     return (key, float(hit[1])) if key != "id" else None
+
+
+def _truncated_label(t: str) -> tuple[str, float] | None:
+    """A label cut short by a faded or lost word ("Biển" for "Biển số"): whole leading words of
+    one field's wordings only, at least four letters, never the bare "Số"."""
+    if len(t.replace(" ", "")) < 4:
+        return None
+    keys = {k for k, w in zip(_KEYS, _WORDS, strict=True) if w.startswith(t + " ")}
+    return (keys.pop(), float(LABEL_MIN_SCORE)) if len(keys) == 1 and "id" not in keys else None
 
 
 def heading_of(text: str) -> str | None:
@@ -222,6 +232,11 @@ VALUE_ROW_OVERLAP = 0.3
 FAR_REACH = 5.5
 
 
+def _glossed(label: Line) -> bool:
+    """A bilingual label: the English gloss in brackets or after a slash follows the Vietnamese."""
+    return re.search(r"\(|(?<!\d)/(?!\d)", label.text) is not None
+
+
 def _speck(value: Line, label: Line) -> bool:
     """A mark read as a character or two, smaller than the label's letters: never a value."""
     return len(value.text.strip()) <= 2 and value.height < 0.7 * label.height
@@ -252,6 +267,12 @@ def extract(lines: list[Line]) -> dict[str, Raw]:
                 if i not in taken and not _speck(v, label) and _beside(v, label) and v.cx < row_right]
         same.sort(key=lambda i: values[i].box[0])
         parts = [values[i] for i in same]
+        if parts and _glossed(label) and parts[0].box[0] - label.box[2] > 2 * label.height:
+            # a bilingual grid prints values under their labels: what lies far to the right of a
+            # glossed label is the next column's label misread, when a row sits right under it
+            rows = _below(label, labels, values, taken)
+            if rows and abs(rows[0][0].box[0] - label.box[0]) < 2 * label.height:
+                parts, same = rows[0], [values.index(p) for p in rows[0]]
         if not parts or (key in SHAPE_OF and not _fits(key, parts)):
             # nothing to its right, or something that cannot be this field (a label misread as text):
             # the box below, when what is there has the field's shape
@@ -298,7 +319,9 @@ def extract(lines: list[Line]) -> dict[str, Raw]:
 
 
 SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("plate", re.compile(r"\d{2}-?[A-Z]{1,2}\d?-?(\d{3}\.\d{2}|\d{4,5})(?![A-Z0-9.])")),
+    # a plate never ends in a letter, so an edge speck read as "I" after it is not part of it;
+    # nor does it start with one ("L43D5-0023": the card's edge again)
+    ("plate", re.compile(r"[ILJl|]?(?P<value>\d{2}-?[A-Z]{1,2}\d?-?(\d{3}\.\d{2}|\d{4,5}))(?![0-9.])")),
     ("chassis", re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")),
     ("engine", re.compile(r"^(?=.*\d{5})[A-Z0-9]{2,8}-?[A-Z0-9]{5,10}$")),
     ("first_issue_date", re.compile(r"^\d{2}/\d{2}/\d{4}$")),
@@ -316,7 +339,7 @@ def _shaped(shape: re.Pattern[str], text: str) -> str | None:
         for stop in range(len(words), start, -1):  # the most words first; a speck may follow the value
             m = shape.match("".join(words[start:stop]))
             if m is not None:
-                return m.group(0)
+                return m.group("value") if "value" in shape.groupindex else m.group(0)
     return None
 
 
@@ -453,7 +476,8 @@ def _authority(values: list[Line], taken: set[int], c: Classified) -> Raw | None
              and v.height >= 8 and len(v.text.strip()) >= 4]
     if not cands:
         return None
-    best = max(cands, key=lambda v: v.box[2] - v.box[0])
+    # the line most like a known unit's name; a bit of the card's edge read as letters is not one
+    best = max(cands, key=lambda v: (round(known_authority(v.text)[1], 1), v.box[2] - v.box[0]))
     row = [v for v in cands if _same_row(v, best)]
     row.sort(key=lambda v: v.box[0])
     return Raw(" ".join(v.text for v in row), min(v.confidence for v in row), tuple(row))

@@ -2,8 +2,8 @@
 
 Rendering is the slow part, so a cache of pre-processed grey lines (32 px high) is built in
 parallel processes and reused across epochs and resumed runs; augmentation that is cheap (width
-jitter) happens per batch.  The cache is an ``.npz`` of one long (32, total_width) strip, the
-column offsets of each line, and the texts.
+and ink-weight jitter) happens per batch.  The cache is an ``.npz`` of one long (32, total_width)
+strip, the column offsets of each line, and the texts.
 """
 
 from __future__ import annotations
@@ -106,6 +106,18 @@ def jitter_width(img: NDArray[np.uint8], rng: np.random.Generator) -> NDArray[np
     return np.asarray(cv2.resize(img, (w, LINE_HEIGHT), interpolation=cv2.INTER_LINEAR), np.uint8)
 
 
+def jitter_ink(img: NDArray[np.uint8], rng: np.random.Generator) -> NDArray[np.uint8]:
+    """Now and then a heavier or lighter stroke (a fresh ribbon or a worn one): the dark ink is
+    grown or shrunk by a pixel and blended back in part, so thin typefaces' marks (a horn, a hook)
+    are seen faint as well as bold."""
+    if rng.random() >= 0.3:
+        return img
+    kernel = np.ones((2, 2) if rng.random() < 0.5 else (1, 2), np.uint8)
+    morphed = cv2.erode(img, kernel) if rng.random() < 0.5 else cv2.dilate(img, kernel)
+    alpha = float(rng.uniform(0.3, 1.0))
+    return np.asarray(cv2.addWeighted(morphed, alpha, img, 1.0 - alpha, 0.0), np.uint8)
+
+
 def batches(lines: LineSet, batch_size: int, rng: np.random.Generator | None,
             augment: bool = True) -> Iterator[tuple[NDArray[np.float32], list[str], list[int]]]:
     """Batches of similar width (little padding); shuffled when ``rng`` is given, else in order."""
@@ -116,7 +128,7 @@ def batches(lines: LineSet, batch_size: int, rng: np.random.Generator | None,
     for group in groups:
         imgs = [lines.image(int(i)) for i in group]
         if augment and rng is not None:
-            imgs = [jitter_width(img, rng) for img in imgs]
+            imgs = [jitter_ink(jitter_width(img, rng), rng) for img in imgs]
         width = max(img.shape[1] for img in imgs)
         width = -(-width // TIME_STRIDE) * TIME_STRIDE
         x = batch(imgs, width)

@@ -214,3 +214,46 @@ def test_the_dated_line_survives_a_misread_day_word() -> None:
     assert found["last_issue_date"].text.startswith("Hà Nội")
     _, when = dated_line(found["last_issue_date"].text)  # type: ignore[misc]
     assert when.text == "15/05/2010"
+
+
+def test_a_plate_read_with_an_edge_speck_stuck_to_it_is_still_the_plate() -> None:
+    for text in ("51F9-6352I", "L43D5-0023", "94S6-707.44I"):
+        found = extract([L(751, 235, 884, 253, "Biển số đăng ký"), L(682, 270, 1010, 305, text)])
+        assert found["plate"].text == text.strip("IL"), text
+    # a trailing digit is part of a five-digit plate, not a speck
+    found = extract([L(751, 235, 884, 253, "Biển số đăng ký"), L(682, 270, 1010, 305, "51F9-63521")])
+    assert found["plate"].text == "51F9-63521"
+
+
+def test_a_label_cut_short_by_a_faded_word_still_anchors_its_value() -> None:
+    assert match_label("Biển") == ("plate", 80.0) and match_label("Dung")[0] == "capacity"  # type: ignore[index]
+    assert match_label("Đăng ký") is None  # first registration or expiry: ambiguous
+    assert match_label("Địa") is None and match_label("Số") == ("id", 100.0)
+    found = extract([
+        L(49, 357, 130, 374, "Tải trọng:"),
+        L(49, 396, 87, 411, "Biển"), L(130, 397, 315, 417, "16D1-827.75"),
+    ])
+    assert "pay_load" not in found and found["plate"].text == "16D1-827.75"
+
+
+def test_in_a_bilingual_grid_the_value_is_under_its_label_not_the_next_columns_label() -> None:
+    found = extract([
+        L(364, 191, 493, 203, "Số loại (Mod:l coder)"), L(678, 192, 760, 224, "Ôố non"),
+        L(367, 207, 520, 225, "ACCENT 1.4 AT"),
+        L(364, 254, 493, 267, "Dung tích (Capacity)"), L(678, 254, 751, 265, "Số chủ ngcs"),
+        L(370, 271, 467, 288, "1.368 cm3"),
+    ])
+    assert found["model"].text == "ACCENT 1.4 AT" and found["capacity"].text == "1.368 cm3"
+    # a glossed label with its value close beside it keeps that value
+    found = extract([L(52, 100, 200, 116, "Số máy (Engine No)"), L(215, 98, 400, 118, "JC52E-1234567")])
+    assert found["engine"].text == "JC52E-1234567"
+
+
+def test_the_issuing_unit_is_the_header_line_most_like_a_known_unit_not_an_edge_read_as_letters() -> None:
+    found = extract([
+        L(14, 14, 274, 26, "u-uuu"),  # the card's edge, the rectification a little off
+        L(531, 31, 889, 51, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+        L(78, 44, 332, 63, "CÔNG AN HUYỆN THANH TRÌ"),
+        L(114, 121, 821, 151, "GIẤY CHỨNG NHẬN ĐĂNG KÝ XE MÔ TÔ, XE MÁY"),
+    ])
+    assert found["authority"].text == "CÔNG AN HUYỆN THANH TRÌ"
