@@ -39,10 +39,22 @@ class LineBox:
         return (self.x0, self.y0, self.x1, self.y1)
 
 
+SIDE_ZONE = 28  # card pixels along the left and right edges where no print lies (it starts at 45)
+GREY_MARGIN = 26  # card pixels along the edges where faint grey is the frame, not print
+ARC_HEIGHT = 26  # card pixels: taller than any letter with its marks
+MARK_AREA = 20  # pixels: a dot, a colon's dot, a tone mark
+RULE_DOTS = 6  # dots in a chain that make it a dotted rule
+
+
 @dataclass(frozen=True)
 class LineParams:
     ink_threshold: float = 0.62  # ink is darker than this fraction of the local paper brightness
     weak_ink_threshold: float = 0.72  # fainter pixels count when connected to ink
+    # a worn grey ribbon's print is dark in every channel, where the pale security print is not:
+    # neutral pixels this dark (of the brightest channel's paper) count as ink too
+    grey_threshold: float = 0.72
+    weak_grey_threshold: float = 0.78
+    max_chroma: float = 0.25  # grey ink's spread across channels, as a share of its brightest one
     min_height: int = 6
     max_height: int = 90
     word_gap: float = 2.0
@@ -52,34 +64,73 @@ def ink_mask(card: UInt8, params: LineParams = LineParams()) -> UInt8:
     """Binary mask of printed ink (text, rules, stamp) with the paper's shading divided out."""
     if card.ndim == 3:
         b, g, r = cv2.split(card)
-        dark = cv2.min(cv2.min(b, g), r)
+        dark = np.asarray(cv2.min(cv2.min(b, g), r), np.uint8)
     else:
         dark = card
-    h, w = dark.shape[:2]
-    # the paper's brightness: a local maximum then a blur, at quarter resolution (it varies slowly)
-    small = cv2.resize(dark, (w // 4, h // 4), interpolation=cv2.INTER_AREA)
-    small = cv2.dilate(small, np.ones((9, 9), np.uint8))
-    paper = cv2.resize(cv2.GaussianBlur(small, (0, 0), 2), (w, h), interpolation=cv2.INTER_LINEAR)
-    ratio = dark.astype(np.float32) / np.maximum(paper.astype(np.float32), 1.0)
-    strong = ratio < params.ink_threshold
-    weak = (ratio < params.weak_ink_threshold).astype(np.uint8)
-    # hysteresis: faint anti-aliased strokes count when they touch clearly dark ink
-    n, labels = cv2.connectedComponents(weak, connectivity=8)
-    keep = np.zeros(n, bool)
-    keep[np.unique(labels[strong])] = True
-    keep[0] = False
-    mask = keep[labels].astype(np.uint8) * 255
+    ratio = _shade_ratio(dark)
+    mask = _hysteresis(ratio < params.ink_threshold, ratio < params.weak_ink_threshold)
+    if card.ndim == 3 and params.grey_threshold < 1.0:
+        mask |= _grey_ink(card, dark, mask, params)
     if card.ndim == 3:
         disc, red = _stamp(card)
         mask[red > 0] = 0
         x, y, w, h = cv2.boundingRect(disc)
-        if w and h:  # the stamp's speckle: specks of ink inside its disc that are not letters
+        if w and h:  # the stamp's speckle and arcs of its ring left dark: ink in its disc that is no letter
             sub = mask[y:y + h, x:x + w]
-            n, labels, stats, _ = cv2.connectedComponentsWithStats(sub & disc[y:y + h, x:x + w], connectivity=8)
-            speck = stats[:, cv2.CC_STAT_AREA] < 8
+            _, labels, stats, _ = cv2.connectedComponentsWithStats(sub & disc[y:y + h, x:x + w], connectivity=8)
+            tall = stats[:, cv2.CC_STAT_HEIGHT] > ARC_HEIGHT
+            sparse = stats[:, cv2.CC_STAT_AREA] < 0.15 * stats[:, cv2.CC_STAT_WIDTH] * stats[:, cv2.CC_STAT_HEIGHT]
+            speck = (stats[:, cv2.CC_STAT_AREA] < 8) | (tall & sparse)
             speck[0] = False
             sub[speck[labels]] = 0
     return np.asarray(mask, np.uint8)
+
+
+def _hysteresis(strong: NDArray[np.bool_], weak: NDArray[np.bool_]) -> UInt8:
+    """The weak pixels connected to a strong one: faint anti-aliased strokes of clearly dark ink."""
+    n, labels = cv2.connectedComponents(weak.astype(np.uint8), connectivity=8)
+    keep = np.zeros(n, bool)
+    keep[np.unique(labels[strong])] = True
+    keep[0] = False
+    return np.asarray(keep[labels].astype(np.uint8) * 255, np.uint8)
+
+
+def _grey_ink(card: UInt8, dark: UInt8, mask: UInt8, params: LineParams) -> UInt8:
+    """Print of a worn grey ribbon, too light for the darkest channel's threshold: dark in every
+    channel, where the pale security print is dark in one.  It may grow what is already found (a
+    blurred stroke's soft edge) but never join a mark to it (the colon's dot beside a letter)."""
+    b, g, r = cv2.split(card)
+    light = np.asarray(cv2.max(cv2.max(b, g), r), np.uint8)
+    grey = _shade_ratio(light)
+    # neutral only: a red stamp's or a blue signature's pale edge is not a faint letter
+    neutral = cv2.subtract(light, dark).astype(np.float32) < params.max_chroma * np.maximum(light, 1)
+    neutral[:GREY_MARGIN] = neutral[-GREY_MARGIN:] = False  # nor the printed frame's pattern
+    neutral[:, :GREY_MARGIN] = neutral[:, -GREY_MARGIN:] = False
+    strong = (grey < params.grey_threshold) & neutral
+    # soft edges a pixel deep only: no path along a grey background's wavy lines
+    near = cv2.dilate(strong.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    found = _hysteresis(strong, (grey < params.weak_grey_threshold) & neutral & near)
+    n, labels = cv2.connectedComponents(found, connectivity=8)
+    _, old, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    old = cv2.dilate(old.astype(np.float32), np.ones((3, 3), np.uint8)).astype(np.int64)
+    both = (labels > 0) & (old > 0)
+    base = int(old.max()) + 1
+    pairs = np.unique(labels[both].astype(np.int64) * base + old[both])
+    touched = np.bincount(pairs // base, minlength=n)
+    marks = np.bincount(pairs // base, weights=stats[pairs % base, cv2.CC_STAT_AREA] <= MARK_AREA, minlength=n)
+    bridge = (touched >= 2) & (marks >= 1)  # two pieces of a blurred letter may join; a mark stays apart
+    bridge[0] = True
+    return np.asarray(np.where(bridge[labels], 0, 255).astype(np.uint8), np.uint8)
+
+
+def _shade_ratio(channel: UInt8) -> NDArray[np.float32]:
+    """Each pixel over the local paper brightness (a local maximum then a blur, at quarter
+    resolution: the paper's shading varies slowly)."""
+    h, w = channel.shape[:2]
+    small = cv2.resize(channel, (w // 4, h // 4), interpolation=cv2.INTER_AREA)
+    small = cv2.dilate(small, np.ones((9, 9), np.uint8))
+    paper = cv2.resize(cv2.GaussianBlur(small, (0, 0), 2), (w, h), interpolation=cv2.INTER_LINEAR)
+    return np.asarray(channel.astype(np.float32) / np.maximum(paper.astype(np.float32), 1.0), np.float32)
 
 
 def _red_ink(img: UInt8, gains: NDArray[np.float32]) -> UInt8:
@@ -143,15 +194,19 @@ def _remove_rules(mask: UInt8) -> UInt8:
     v_lines = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((45, 1), np.uint8))
     rules = cv2.dilate(cv2.bitwise_or(h_lines, v_lines), np.ones((3, 3), np.uint8))  # and their soft edges
     out = cv2.subtract(mask, rules)
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(out, connectivity=8)
+    _, labels, stats, centroids = cv2.connectedComponentsWithStats(out, connectivity=8)
     tiny_ids = np.nonzero((stats[:, cv2.CC_STAT_HEIGHT] <= 3) & (stats[:, cv2.CC_STAT_WIDTH] <= 4))[0]
     tiny_ids = tiny_ids[tiny_ids > 0]
     if len(tiny_ids):
         tiny = np.isin(labels, tiny_ids).astype(np.uint8) * 255
-        # dots in a long horizontal chain are a dotted rule; a colon's two dots are not
+        # dots in a long horizontal chain are a dotted rule; a colon's two dots are not, nor is
+        # a colon's dot beside a few specks of the background's print: a rule has many dots
         chains = cv2.dilate(tiny, np.ones((1, 9), np.uint8))
-        _, chain_labels, chain_stats, _ = cv2.connectedComponentsWithStats(chains, connectivity=8)
-        long_thin = (chain_stats[:, cv2.CC_STAT_WIDTH] > 40) & (chain_stats[:, cv2.CC_STAT_HEIGHT] <= 6)
+        n_chains, chain_labels, chain_stats, _ = cv2.connectedComponentsWithStats(chains, connectivity=8)
+        at = np.round(centroids[tiny_ids]).astype(np.int64)
+        dots = np.bincount(chain_labels[at[:, 1], at[:, 0]], minlength=n_chains)
+        long_thin = (chain_stats[:, cv2.CC_STAT_WIDTH] > 40) & (chain_stats[:, cv2.CC_STAT_HEIGHT] <= 6) \
+            & (dots >= RULE_DOTS)
         rule_ids = np.nonzero(long_thin)[0]
         rule_ids = rule_ids[rule_ids > 0]
         if len(rule_ids):
@@ -219,6 +274,10 @@ def detect_lines(card: UInt8, params: LineParams = LineParams()) -> list[LineBox
     """Text-line boxes (x0, y0, x1, y1; x1/y1 exclusive) in reading order."""
     ink = _remove_rules(ink_mask(card, params))
     comps = _components(ink)
+    # specks of the frame or the table under a card whose edge the rectification missed a little:
+    # print never lies wholly this close to the card's left or right edge
+    width = ink.shape[1]
+    comps = comps[(comps[:, 2] > SIDE_ZONE) & (comps[:, 0] < width - SIDE_ZONE)]
     if not len(comps):
         return []
     letters, marks = _split_marks(comps, params)
