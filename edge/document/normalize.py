@@ -104,11 +104,11 @@ def dates_in_order(first: str, last: str) -> bool:
 
 
 # "ngày dd tháng mm năm yyyy" on letters without tone marks (any case)
-DATED_WORDS = (r"(?:n[a-z]{1,3}y|\b[a-z0-9]{1,4}y)\s*(?P<d>[0-9a-z]{1,3})\s*t[a-z]{2,4}g\s*(?P<m>[0-9a-z]{1,3})"
+DATED_WORDS = (r"(?:n[a-z]{1,3}y|\b[a-z0-9]{1,4}y)\s*(?P<d>[0-9a-z]{1,3})\s*[a-z]{2,5}g\s*(?P<m>[0-9a-z]{1,3})"
                r"\s*n[a-z]{1,2}m\s*(?P<y>[0-9oisbz]{4})")
 DATED_LINE = re.compile(
     # matched on the letters without tone marks, tolerant of a letter misread inside the words
-    # ("ngáày", "thang", "TVày") and of digits read as look-alike letters (fixed by calendar_date); a
+    # ("ngáày", "náng", "TVày") and of digits read as look-alike letters (fixed by calendar_date); a
     # day or month read as junk still leaves the place
     r"^(?P<place>.+?)[,.:;]?\s*" + DATED_WORDS,
     re.IGNORECASE,
@@ -167,6 +167,18 @@ def _closest(text: str, choices: tuple[str, ...], threshold: float) -> tuple[Che
     return Checked(text, False), float(hit[1]) / 100 if hit else 0.0
 
 
+def province_place(address_text: str) -> str | None:
+    """The province an address ends in, as the dated line names it ("TP. Hà Nội" -> "Hà Nội")."""
+    return _place_by_ending().get(address_text.rsplit(",", 1)[-1].strip())
+
+
+@cache
+def _place_by_ending() -> dict[str, str]:
+    from edge.synth.places import provinces
+
+    return {end: p.place for p in provinces() for end in p.address_names}
+
+
 def place(raw: str, threshold: float = 80.0) -> tuple[Checked, float]:
     """The province named on the back's dated line, corrected to its spelling (rapidfuzz)."""
     return _closest(re.sub(r"\s+", " ", normalize_text(raw)).strip(" ,.:"), _gazetteer()[0], threshold)
@@ -206,9 +218,44 @@ def _no_camel_case(text: str) -> str:
     return re.sub(r"[^\W\d_]+", fix, text)
 
 
+# Words that open an address part, as printed, by their letters without marks: a misread tone
+# ("Sỗ 8", "Ẩp Mỹ Hưng", "Đường sô 29") is put right where the word opens a part or stands
+# before a number, and the set phrases wherever they stand ("Tổ đần phố", "Thị trân")
+NUMBERED_WORDS = {base_letters(w).lower(): w for w in (
+    "Số", "Tổ", "Ngõ", "Hẻm", "Ngách", "Đường", "Kiệt", "Khối", "Đội", "Xóm", "Thôn", "Ấp", "Phường", "Quận")}
+# ... of which these open a part whatever follows: no street or ward starts with their letters
+# (unlike Tô Hiến Thành, Ngô Quyền, Dương Quảng Hàm, Phương Mai, Quán Thánh)
+OPENING_WORDS = {base_letters(w).lower(): w for w in ("Số", "Xóm", "Thôn", "Ấp", "Khối", "Hẻm", "Kiệt", "Ngách")}
+SET_PHRASES = {base_letters(w).lower(): w for w in (
+    "Tổ dân phố", "Khu phố", "Thị trấn", "Thị xã", "Thành phố", "Số nhà", "Đường số")}
+_NUMBERED = re.compile(r"^(\w+)\b(?! \d)|(?<=, )(\w+)\b(?! \d)|\b(\w+)(?= \d)")
+_PHRASES = re.compile(r"\b(" + "|".join(SET_PHRASES) + r")\b")
+
+
+def _as_cased(word: str, like: str) -> str:
+    return word[0].lower() + word[1:] if like[:1].islower() else word
+
+
+def _address_words(text: str) -> str:
+    """Address keywords misread in a tone mark, spelt as printed (the case of the first letter kept)."""
+    def numbered(m: re.Match[str]) -> str:
+        read = m.group(0)
+        words = NUMBERED_WORDS if m.group(3) else OPENING_WORDS
+        word = words.get(base_letters(read).lower())
+        return _as_cased(word, read) if word is not None else read
+
+    text = _NUMBERED.sub(numbered, text)
+    folded = base_letters(text).lower()  # same length: spans line up with the text
+    out, at = [], 0
+    for m in _PHRASES.finditer(folded):
+        out += [text[at:m.start()], _as_cased(SET_PHRASES[m.group(1)], text[m.start():m.end()])]
+        at = m.end()
+    return "".join(out) + text[at:]
+
+
 def address(raw: str, threshold: float = 86.0) -> tuple[Checked, int]:
     """Province, district and ward at an address's end corrected to their spelling; how many were known."""
-    text = _no_camel_case(normalize_text(raw))
+    text = _address_words(_no_camel_case(normalize_text(raw)))
     parts = [p.strip(" .") if i == 0 else p.strip() for i, p in enumerate(re.split(r"\s*,\s*", text))]
     parts = [p for p in parts if p]
     if len(parts) < 2:

@@ -19,6 +19,7 @@ from edge.schema import SIDE_FIELDS, FieldValue, SideResult, SideType
 
 INVALID = 0.3  # a value that fails its validator keeps at most this share of its confidence
 MISMATCH = 0.6  # ... one that disagrees with another field or side
+HOME_MATCH = 55.0  # a misread dated-line place this like the address's province is that province
 ID_RE = re.compile(r"^\d{4,8}$")
 
 
@@ -69,13 +70,22 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
     """Every field of ``side``: normalised text and confidence (empty text, confidence 0 when absent)."""
     texts: dict[str, tuple[str, float]] = {}
     dated = raw.get("last_issue_date")
+    home = norm.province_place(norm.address(raw["address"].text)[0].text) if "address" in raw else None
     if side == SideType.BACK and dated is not None:
         parsed = norm.dated_line(dated.text)
         if parsed is not None:
             place, when = parsed
             known, score = norm.place(place.text)
+            if not known.valid and home is not None and fuzz.ratio(norm.fold_marks(place.text),
+                                                                   norm.fold_marks(home)) >= HOME_MATCH:
+                # a misread place like the province of the owner's address, where a vehicle is registered
+                known, score = norm.Checked(home, True), HOME_MATCH / 100
             texts["issued_at"] = (known.text, dated.confidence * (score if known.valid else INVALID))
             texts["last_issue_date"] = (when.text, dated.confidence * (1.0 if when.valid else INVALID))
+    if side == SideType.BACK and "issued_at" not in texts and home is not None:
+        # the dated line lost under the stamp: the owner's province, where the vehicle is registered,
+        # with a confidence that says it was not read
+        texts["issued_at"] = (home, raw["address"].confidence * INVALID)
     if side == SideType.FRONT and "authority" in raw:
         a = raw["authority"]
         known, score = norm.authority(a.text)

@@ -43,6 +43,7 @@ SIDE_ZONE = 28  # card pixels along the left and right edges where no print lies
 GREY_MARGIN = 26  # card pixels along the edges where faint grey is the frame, not print
 ARC_HEIGHT = 26  # card pixels: taller than any letter with its marks
 MARK_AREA = 20  # pixels: a dot, a colon's dot, a tone mark
+GREY_SPECK = 6  # pixels: a grey speck on its own
 RULE_DOTS = 6  # dots in a chain that make it a dotted rule
 
 
@@ -110,7 +111,7 @@ def _grey_ink(card: UInt8, dark: UInt8, mask: UInt8, params: LineParams) -> UInt
     # soft edges a pixel deep only: no path along a grey background's wavy lines
     near = cv2.dilate(strong.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     found = _hysteresis(strong, (grey < params.weak_grey_threshold) & neutral & near)
-    n, labels = cv2.connectedComponents(found, connectivity=8)
+    n, labels, own, _ = cv2.connectedComponentsWithStats(found, connectivity=8)
     _, old, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     old = cv2.dilate(old.astype(np.float32), np.ones((3, 3), np.uint8)).astype(np.int64)
     both = (labels > 0) & (old > 0)
@@ -118,9 +119,11 @@ def _grey_ink(card: UInt8, dark: UInt8, mask: UInt8, params: LineParams) -> UInt
     pairs = np.unique(labels[both].astype(np.int64) * base + old[both])
     touched = np.bincount(pairs // base, minlength=n)
     marks = np.bincount(pairs // base, weights=stats[pairs % base, cv2.CC_STAT_AREA] <= MARK_AREA, minlength=n)
-    bridge = (touched >= 2) & (marks >= 1)  # two pieces of a blurred letter may join; a mark stays apart
-    bridge[0] = True
-    return np.asarray(np.where(bridge[labels], 0, 255).astype(np.uint8), np.uint8)
+    # a mark keeps its shape (a colon's dots are told by it), and a speck of grey alone is no mark
+    # (two make a colon); two pieces of a blurred letter may join
+    drop = (marks >= 1) | ((touched == 0) & (own[:, cv2.CC_STAT_AREA] <= GREY_SPECK))
+    drop[0] = True
+    return np.asarray(np.where(drop[labels], 0, 255).astype(np.uint8), np.uint8)
 
 
 def _shade_ratio(channel: UInt8) -> NDArray[np.float32]:
@@ -201,7 +204,7 @@ def _remove_rules(mask: UInt8) -> UInt8:
         tiny = np.isin(labels, tiny_ids).astype(np.uint8) * 255
         # dots in a long horizontal chain are a dotted rule; a colon's two dots are not, nor is
         # a colon's dot beside a few specks of the background's print: a rule has many dots
-        chains = cv2.dilate(tiny, np.ones((1, 9), np.uint8))
+        chains = cv2.dilate(tiny, np.ones((1, 15), np.uint8))  # dots up to 14 px apart
         n_chains, chain_labels, chain_stats, _ = cv2.connectedComponentsWithStats(chains, connectivity=8)
         at = np.round(centroids[tiny_ids]).astype(np.int64)
         dots = np.bincount(chain_labels[at[:, 1], at[:, 0]], minlength=n_chains)
@@ -294,14 +297,14 @@ def _group(letters: list[Frag], marks: NDArray[np.int32],
     A letter joins a line when it overlaps the line's row by half the smaller height and the
     gap is under ``gap`` times the line's height; a colon closes a line (what follows a label's
     colon is its value, a line of its own).  Marks on the row (dots, commas, hyphens) join the
-    same way but never start a line; the marks left over are returned.
+    same way but never start a line; the marks left over are returned (with their areas).
     """
-    items = [(x0, y0, x1, y1, 1 if colon else 0) for x0, y0, x1, y1, colon in letters]
-    items += [(int(m[0]), int(m[1]), int(m[2]), int(m[3]), 2) for m in marks]
+    items = [(x0, y0, x1, y1, 1 if colon else 0, 0) for x0, y0, x1, y1, colon in letters]
+    items += [(int(m[0]), int(m[1]), int(m[2]), int(m[3]), 2, int(m[4])) for m in marks]
     items.sort(key=lambda b: (b[0], b[1]))
     open_lines: list[list[int]] = []  # x0, y0, x1, y1, closed
     leftover: list[tuple[int, int, int, int, int]] = []
-    for x0, y0, x1, y1, kind in items:
+    for x0, y0, x1, y1, kind, area in items:
         best, best_gap = None, 1e9
         bh = y1 - y0
         for line in open_lines:
@@ -321,7 +324,7 @@ def _group(letters: list[Frag], marks: NDArray[np.int32],
         if best is not None:
             best[:] = [min(best[0], x0), min(best[1], y0), max(best[2], x1), max(best[3], y1), int(kind == 1)]
         elif kind == 2:
-            leftover.append((x0, y0, x1, y1, 0))
+            leftover.append((x0, y0, x1, y1, area))
         else:
             open_lines.append([x0, y0, x1, y1, int(kind == 1)])
     rest = np.array(leftover, np.int32).reshape(-1, 5)
@@ -334,7 +337,9 @@ def _attach_marks(lines: list[list[int]], marks: NDArray[np.int32]) -> None:
         return
     boxes = np.array(lines, np.int32)
     heights = boxes[:, 3] - boxes[:, 1]
-    for x0, y0, x1, y1, _ in marks:
+    for x0, y0, x1, y1, area in marks:
+        if area <= 3:  # a pixel or two: a dotted rule's leftover dot, never a tone mark
+            continue
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         inside = ((boxes[:, 0] - 2 <= cx) & (cx <= boxes[:, 2] + 2)
                   & (boxes[:, 1] - 0.55 * heights <= cy) & (cy <= boxes[:, 3] + 0.4 * heights))

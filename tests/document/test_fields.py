@@ -257,3 +257,20 @@ def test_the_issuing_unit_is_the_header_line_most_like_a_known_unit_not_an_edge_
         L(114, 121, 821, 151, "GIẤY CHỨNG NHẬN ĐĂNG KÝ XE MÔ TÔ, XE MÁY"),
     ])
     assert found["authority"].text == "CÔNG AN HUYỆN THANH TRÌ"
+
+
+def test_a_misread_or_lost_registration_place_on_the_back_comes_from_the_owners_province() -> None:
+    address = Raw("Xóm 4, X. Yên Thường, H. Hậu Lộc, Thanh Hóa", 0.95, ())
+    misread = side_result(SideType.BACK, {"address": address,
+                                          "last_issue_date": Raw("Tran BGa, ngày 12 tháng 03 năm 2019", 0.9, ())})
+    assert misread.info["issued_at"].text == "Thanh Hóa"
+    assert misread.info["last_issue_date"].text == "12/03/2019"
+    # another province read clearly stays as read
+    other = side_result(SideType.BACK, {"address": address,
+                                        "last_issue_date": Raw("Hà Nội, ngày 12 tháng 03 năm 2019", 0.9, ())})
+    assert other.info["issued_at"].text == "Hà Nội"
+    # the dated line lost: the owner's province, with a confidence that says it was not read
+    lost = side_result(SideType.BACK, {"address": address})
+    assert lost.info["issued_at"].text == "Thanh Hóa"
+    assert (lost.info["issued_at"].confidence or 0) <= INVALID
+    assert "issued_at" not in side_result(SideType.BACK, {"address": Raw("Xóm 4, X. Yên Thường", 0.95, ())}).info

@@ -96,3 +96,23 @@ def test_a_capital_misread_inside_an_address_word_is_lowered() -> None:
     assert fixed.startswith("Thôn 24, Phường Tân Lập")
     kept = "Lô H25, KCN Hóc Môn, 1/16A Nguyễn Khuyến, TP Hồ Chí Minh"
     assert nz.address(kept)[0].text == kept
+
+
+def test_address_keywords_misread_in_a_mark_are_spelt_as_printed_but_street_names_are_not() -> None:
+    from edge.document.normalize import address
+
+    assert address("Tố 15, Ẩp Mỹ Hưng, X. Tam Hưng, H. Vĩnh Lợi, Bạc Liêu")[0].text.startswith("Tổ 15, Ấp Mỹ Hưng")
+    assert address("Sỗ nhà 73, ngõ 35, đường Công Hòa, Hải Phòng")[0].text.startswith("Số nhà 73, ngõ 35, đường")
+    assert address("72 Dường số 1, P. An Thới")[0].text == "72 Đường số 1, P. An Thới"
+    assert address("Tổ đần phố 1, Thị trân Cái Nước")[0].text == "Tổ dân phố 1, Thị trấn Cái Nước"
+    # the surnames streets are named after keep their spelling: only a number makes "Tô" a "Tổ"
+    assert address("Tô Hiến Thành, Ngô Quyền, Phương Mai")[0].text == "Tô Hiến Thành, Ngô Quyền, Phương Mai"
+    assert address("Ngõ 5 Tô Hiến Thành, Quốc lộ 13")[0].text == "Ngõ 5 Tô Hiến Thành, Quốc lộ 13"
+
+
+def test_the_province_of_an_address_as_the_dated_line_names_it() -> None:
+    from edge.document.normalize import province_place
+
+    assert province_place("Số 8, Q. Ba Đình, TP. Hà Nội") == "Hà Nội"
+    assert province_place("Xóm 4, X. Yên Thường, H. Hậu Lộc, Thanh Hóa") == "Thanh Hóa"
+    assert province_place("Số 8, Q. Ba Đình") is None
