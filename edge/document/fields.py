@@ -57,6 +57,8 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "officer": ("TRƯỞNG PHÒNG", "KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "TRƯỞNG CÔNG AN", "CÁN BỘ ĐĂNG KÝ"),
 }
 MULTILINE = frozenset({"address"})
+# fields the API returns (the other labels are read so that their values are not taken for these)
+RETURNED = frozenset(LABELS) - {"vehicle_type", "seats", "expiry_date"}
 LABEL_MIN_SCORE = 80.0
 SHAPE_EVIDENCE = 0.75
 DATED_WORDS = re.compile(DATED_WORDS_PATTERN, re.IGNORECASE)

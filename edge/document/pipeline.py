@@ -25,7 +25,7 @@ from edge.document.normalize import dated_line
 from edge.document.quality import REASON_MESSAGES, Reason, measure
 from edge.document.rectify import rectify, rotate180
 from edge.document.validate import cross_sides, side_result
-from edge.ocr.lines import LineBox, detect_lines
+from edge.ocr.lines import LineBox, LineParams, detect_lines
 from edge.ocr.recognizer import LineRead, Recognizer
 from edge.schema import Envelope, ErrorCode, SideResult, SideType
 
@@ -40,6 +40,9 @@ ORIENT_LINES = 8  # widest lines read both ways up to tell an upright card from 
 MIN_EVIDENCE = 1.5  # side evidence below this: not a registration card, or not legible
 THUMB_QUALITY = 85
 EDGE_BAND = 0.04  # share of the card's width along its edges where only the printed border lies
+# the second, laxer look at grey print (``faint_lines``) and the height of a line it may add
+FAINT = LineParams(grey_threshold=0.80, weak_grey_threshold=0.85)
+MIN_FAINT_HEIGHT, MAX_FAINT_HEIGHT = 9, 40
 
 
 @dataclass
@@ -71,12 +74,35 @@ class ScanResult:
         return [s.message for s in self.sides]
 
 
-def text_lines(card: Image) -> list[LineBox]:
+def text_lines(card: Image, params: LineParams | None = None) -> list[LineBox]:
     """Line boxes of a rectified card, less the specks of its printed border (no text lies there)."""
     h, w = card.shape[:2]
     mx, my = EDGE_BAND * w, 0.6 * EDGE_BAND * w
-    return [b for b in detect_lines(card)
+    found = detect_lines(card) if params is None else detect_lines(card, params)
+    return [b for b in found
             if b.x1 > mx and b.x0 < w - mx and b.y1 > my and b.y0 < h - my and b.width >= 0.5 * b.height]
+
+
+def faint_lines(card: Image, found: Sequence[LineBox]) -> tuple[list[LineBox], set[int]]:
+    """Lines only a laxer look at grey print finds (a worn ribbon's values), and which of the lines
+    already found they take the place of: bits of a faint line the first look caught (a letter or
+    two), wholly inside it.  A line that overlaps one already found otherwise is that line seen
+    again, bolder, and is left out."""
+    out: list[LineBox] = []
+    replaced: set[int] = set()
+    for b in text_lines(card, FAINT):
+        if not MIN_FAINT_HEIGHT <= b.height <= MAX_FAINT_HEIGHT:
+            continue
+        hits = [i for i, o in enumerate(found) if _overlap(b, o) > 0.15 * min(b.width * b.height, o.width * o.height)]
+        if all(_overlap(b, found[i]) >= 0.6 * found[i].width * found[i].height
+               and b.width >= 1.5 * found[i].width for i in hits):
+            out.append(b)
+            replaced.update(hits)
+    return out, replaced
+
+
+def _overlap(a: LineBox, b: LineBox) -> int:
+    return max(0, min(a.x1, b.x1) - max(a.x0, b.x0)) * max(0, min(a.y1, b.y1) - max(a.y0, b.y0))
 
 
 def _crop(card: Image, box: LineBox) -> Image:
@@ -132,6 +158,17 @@ class Pipeline:
         t0 = time.perf_counter()
         classified = fx.classify(lines)
         raw = fx.extract(lines)
+        if any(key in fx.RETURNED and key not in raw for _, key in classified.labels):
+            # a label without its value: the value may be typed too faint for the first look
+            t1 = time.perf_counter()
+            more, replaced = _timed(timings, "lines", lambda: faint_lines(card, boxes))
+            if more:
+                extra = _timed(timings, "recognise", lambda: self.recognizer.read([_crop(card, b) for b in more]))
+                lines = [ln for i, ln in enumerate(lines) if i not in replaced]
+                lines += [fx.Line(b.as_tuple(), r.text, r.confidence) for b, r in zip(more, extra, strict=True)]
+                classified = fx.classify(lines)
+                raw = fx.extract(lines)
+            t0 += time.perf_counter() - t1  # counted as lines and recognition, not extraction
         front, back = fx.side_scores(classified, raw)
         if max(front, back) < MIN_EVIDENCE:
             timings["extract"] = time.perf_counter() - t0

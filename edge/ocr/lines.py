@@ -118,7 +118,9 @@ def _grey_ink(card: UInt8, dark: UInt8, mask: UInt8, params: LineParams) -> UInt
     base = int(old.max()) + 1
     pairs = np.unique(labels[both].astype(np.int64) * base + old[both])
     touched = np.bincount(pairs // base, minlength=n)
-    marks = np.bincount(pairs // base, weights=stats[pairs % base, cv2.CC_STAT_AREA] <= MARK_AREA, minlength=n)
+    dot = (stats[:, cv2.CC_STAT_AREA] <= MARK_AREA) & (stats[:, cv2.CC_STAT_WIDTH] <= 6) \
+        & (stats[:, cv2.CC_STAT_HEIGHT] <= 6)  # a dot or a tone mark, not a bit of a faint letter
+    marks = np.bincount(pairs // base, weights=dot[pairs % base], minlength=n)
     # a mark keeps its shape (a colon's dots are told by it), and a speck of grey alone is no mark
     # (two make a colon); two pieces of a blurred letter may join
     drop = (marks >= 1) | ((touched == 0) & (own[:, cv2.CC_STAT_AREA] <= GREY_SPECK))
@@ -240,6 +242,9 @@ def _split_marks(comps: NDArray[np.int32], params: LineParams) -> tuple[list[Fra
     comps, heights = comps[keep], heights[keep]
     solid = heights[(heights >= 5) & (comps[:, 4] >= 10)]
     typical = float(np.median(solid)) if len(solid) else 10.0
+    # a piece of a ruled line too short to be removed as one: thin, taller than any letter
+    stroke = (comps[:, 2] - comps[:, 0] <= 4) & (heights > 2.5 * typical)
+    comps, heights = comps[~stroke], heights[~stroke]
     letter = heights >= max(5.0, 0.45 * typical)
     letters: list[Frag] = [(int(c[0]), int(c[1]), int(c[2]), int(c[3]), False) for c in comps[letter]]
     bodies = comps[letter]
