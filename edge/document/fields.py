@@ -322,8 +322,9 @@ def extract(lines: list[Line]) -> dict[str, Raw]:
 
 SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # a plate never ends in a letter, so an edge speck read as "I" after it is not part of it;
-    # nor does it start with one ("L43D5-0023": the card's edge again)
-    ("plate", re.compile(r"[ILJl|]?(?P<value>\d{2}-?[A-Z]{1,2}\d?-?(\d{3}\.\d{2}|\d{4,5}))(?![0-9.])")),
+    # nor does it start with one ("L43D5-0023": the card's edge again) or with three digits
+    # ("132P3-0704": a speck read as "1")
+    ("plate", re.compile(r"[ILJl|1]?(?P<value>\d{2}-?[A-Z]{1,2}\d?-?(\d{3}\.\d{2}|\d{4,5}))(?![0-9.])")),
     ("chassis", re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")),
     ("engine", re.compile(r"^(?=.*\d{5})[A-Z0-9]{2,8}-?[A-Z0-9]{5,10}$")),
     ("first_issue_date", re.compile(r"^\d{2}/\d{2}/\d{4}$")),
@@ -341,6 +342,10 @@ def _shaped(shape: re.Pattern[str], text: str) -> str | None:
         for stop in range(len(words), start, -1):  # the most words first; a speck may follow the value
             m = shape.match("".join(words[start:stop]))
             if m is not None:
+                if len(words[start]) == 1 and stop - start > 1:  # a speck before it ("1 F10A748375")?
+                    rest = _shaped(shape, " ".join(words[start + 1 : stop]))
+                    if rest is not None:
+                        return rest
                 return m.group("value") if "value" in shape.groupindex else m.group(0)
     return None
 

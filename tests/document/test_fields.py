@@ -274,3 +274,12 @@ def test_a_misread_or_lost_registration_place_on_the_back_comes_from_the_owners_
     assert lost.info["issued_at"].text == "Thanh Hóa"
     assert (lost.info["issued_at"].confidence or 0) <= INVALID
     assert "issued_at" not in side_result(SideType.BACK, {"address": Raw("Xóm 4, X. Yên Thường", 0.95, ())}).info
+
+
+def test_a_speck_read_as_one_before_a_value_is_not_part_of_it() -> None:
+    found = extract([
+        L(57, 254, 114, 272, "Số máy:"), L(130, 255, 291, 273, "1 F10A748375"),
+        L(57, 400, 177, 416, "Biển số đăng ký:"), L(200, 394, 353, 415, "132P3-0704"),
+    ])
+    assert found["engine"].text == "F10A748375" and found["plate"].text == "32P3-0704"
+    assert side_result(SideType.BACK, {"color": Raw("1 Đỏ", 0.9, ())}).info["color"].text == "Đỏ"
