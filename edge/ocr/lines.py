@@ -111,21 +111,26 @@ def _grey_ink(card: UInt8, dark: UInt8, mask: UInt8, params: LineParams) -> UInt
     # soft edges a pixel deep only: no path along a grey background's wavy lines
     near = cv2.dilate(strong.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     found = _hysteresis(strong, (grey < params.weak_grey_threshold) & neutral & near)
-    n, labels, own, _ = cv2.connectedComponentsWithStats(found, connectivity=8)
-    _, old, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    old = cv2.dilate(old.astype(np.float32), np.ones((3, 3), np.uint8)).astype(np.int64)
-    both = (labels > 0) & (old > 0)
-    base = int(old.max()) + 1
-    pairs = np.unique(labels[both].astype(np.int64) * base + old[both])
-    touched = np.bincount(pairs // base, minlength=n)
-    dot = (stats[:, cv2.CC_STAT_AREA] <= MARK_AREA) & (stats[:, cv2.CC_STAT_WIDTH] <= 6) \
-        & (stats[:, cv2.CC_STAT_HEIGHT] <= 6)  # a dot or a tone mark, not a bit of a faint letter
-    marks = np.bincount(pairs // base, weights=dot[pairs % base], minlength=n)
-    # a mark keeps its shape (a colon's dots are told by it), and a speck of grey alone is no mark
-    # (two make a colon); two pieces of a blurred letter may join
-    drop = (marks >= 1) | ((touched == 0) & (own[:, cv2.CC_STAT_AREA] <= GREY_SPECK))
+    added = cv2.bitwise_and(found, cv2.bitwise_not(mask))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(added, connectivity=8)
+    if n < 2:
+        return np.asarray(added, np.uint8)
+    k3 = np.ones((3, 3), np.uint8)
+    _, old_labels, old, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    # a dot or a tone mark, not a bit of a faint letter: grey never grows one (a colon's dots are
+    # told by their shape), and a speck of grey alone is no mark (two make a colon); two pieces
+    # of a blurred letter may join
+    dot = (old[:, cv2.CC_STAT_AREA] <= MARK_AREA) & (old[:, cv2.CC_STAT_WIDTH] <= 6) & (old[:, cv2.CC_STAT_HEIGHT] <= 6)
+    dot[0] = False
+    near_dot = cv2.dilate(dot[old_labels].astype(np.uint8), k3) > 0
+    near_ink = cv2.dilate(mask, k3) > 0
+    drop = np.zeros(n, bool)
+    drop[np.unique(labels[near_dot & (labels > 0)])] = True
+    touching = np.zeros(n, bool)
+    touching[np.unique(labels[near_ink & (labels > 0)])] = True
+    drop |= ~touching & (stats[:, cv2.CC_STAT_AREA] <= GREY_SPECK)
     drop[0] = True
-    return np.asarray(np.where(drop[labels], 0, 255).astype(np.uint8), np.uint8)
+    return np.asarray(np.where(drop, 0, 255).astype(np.uint8)[labels], np.uint8)
 
 
 def _shade_ratio(channel: UInt8) -> NDArray[np.float32]:
