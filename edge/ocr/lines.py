@@ -45,6 +45,8 @@ ARC_HEIGHT = 26  # card pixels: taller than any letter with its marks
 MARK_AREA = 20  # pixels: a dot, a colon's dot, a tone mark
 GREY_SPECK = 6  # pixels: a grey speck on its own
 RULE_DOTS = 6  # dots in a chain that make it a dotted rule
+TALL_LINE = 1.8  # a line this many times the text's height may be text run into a stamp's arcs
+TRIM_CONTRAST = 2.0  # ... when its ink is this much denser in one text-high row than elsewhere
 
 
 @dataclass(frozen=True)
@@ -247,8 +249,11 @@ def _split_marks(comps: NDArray[np.int32], params: LineParams) -> tuple[list[Fra
     comps, heights = comps[keep], heights[keep]
     solid = heights[(heights >= 5) & (comps[:, 4] >= 10)]
     typical = float(np.median(solid)) if len(solid) else 10.0
-    # a piece of a ruled line too short to be removed as one: thin, taller than any letter
-    stroke = (comps[:, 2] - comps[:, 0] <= 4) & (heights > 2.5 * typical)
+    # a piece of a ruled line too short to be removed as one (thin, taller than any letter), or an
+    # arc of a stamp's ring or a signature's stroke (tall and sparse: the stamp faded past red)
+    widths = comps[:, 2] - comps[:, 0]
+    stroke = ((widths <= 4) & (heights > 2.5 * typical)) \
+        | ((heights > 2.2 * typical) & (comps[:, 4] < 0.12 * widths * heights))
     comps, heights = comps[~stroke], heights[~stroke]
     letter = heights >= max(5.0, 0.45 * typical)
     letters: list[Frag] = [(int(c[0]), int(c[1]), int(c[2]), int(c[3]), False) for c in comps[letter]]
@@ -296,6 +301,7 @@ def detect_lines(card: UInt8, params: LineParams = LineParams()) -> list[LineBox
     letters, marks = _split_marks(comps, params)
     lines, leftover = _group(letters, marks, params.word_gap)
     _attach_marks(lines, leftover)
+    _trim_tall(lines, ink)
     lines.sort(key=lambda b: ((b[1] + b[3]) // 2 // 12, b[0]))
     return [LineBox(*b[:4]) for b in lines if b[3] - b[1] >= params.min_height and b[2] - b[0] >= 4]
 
@@ -339,6 +345,28 @@ def _group(letters: list[Frag], marks: NDArray[np.int32],
             open_lines.append([x0, y0, x1, y1, int(kind == 1)])
     rest = np.array(leftover, np.int32).reshape(-1, 5)
     return [line[:4] for line in open_lines], rest
+
+
+def _trim_tall(lines: list[list[int]], ink: UInt8) -> None:
+    """A line far taller than the text around it, whose ink sits mostly in one row of text height
+    (a line run into the arcs of a faded stamp's ring or a signature), is cut to that row; a line
+    printed large (a plate) has its ink spread over its height and is left alone."""
+    wide = [b[3] - b[1] for b in lines if b[2] - b[0] >= 3 * (b[3] - b[1])]
+    if len(wide) < 3:
+        return
+    text_h = int(np.median(wide))
+    for b in lines:
+        x0, y0, x1, y1 = b[:4]
+        if y1 - y0 <= TALL_LINE * text_h or x1 - x0 < 3 * text_h:
+            continue
+        rows = (ink[y0:y1, x0:x1] > 0).sum(axis=1).astype(np.float64)
+        win = text_h + 4
+        sums = np.convolve(rows, np.ones(win), mode="valid")
+        top = int(np.argmax(sums))
+        inside, total = float(sums[top]), float(rows.sum())
+        outside_density = (total - inside) / max(1, len(rows) - win)
+        if inside / win > TRIM_CONTRAST * max(outside_density, 1.0):
+            b[1], b[3] = y0 + top, y0 + top + win
 
 
 def _attach_marks(lines: list[list[int]], marks: NDArray[np.int32]) -> None:

@@ -117,3 +117,16 @@ def test_values_of_a_worn_grey_ribbon_are_found() -> None:
     # most of them (the few left were typed in a light ink to begin with: at half that, a ghost)
     assert found[True] >= 0.8 * total, (found, total)
     assert found[True] > found[False] + 0.4 * total, found  # what the grey criterion adds
+
+
+def test_the_dated_line_run_into_a_stamp_faded_past_red_is_cut_back_to_its_row() -> None:
+    """A photo without colour (or a stamp faded to grey): the ring is not told by its redness and
+    its arcs join the dated line; the line is cut back to the row its ink is dense in."""
+    hits = 0
+    for seed in range(12):
+        rng = np.random.default_rng([seed, 7])
+        face = render_face(random_values(rng), "back", LAYOUTS["back"][seed % 3], rng)
+        grey = cv2.cvtColor(cv2.cvtColor(face.image, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+        dated = next(b for b in face.boxes if b.field == "last_issue_date")
+        hits += max(iou(dated.box, d.as_tuple()) for d in detect_lines(grey)) >= 0.5
+    assert hits >= 7  # 2 of 12 without the cut
