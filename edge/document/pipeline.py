@@ -203,9 +203,15 @@ class Pipeline:
         x0 = min(ln.box[0] for ln in row)
         x1 = max(ln.box[2] for ln in row)
         box = LineBox(x0, anchor.box[1], x1, anchor.box[3])
-        read = self.recognizer.read([_crop(card, box)])[0]
+        # and wider: the year's digits or the place's first letter faded past finding at its ends
+        w = card.shape[1]
+        pad = anchor.height
+        wider = LineBox(max(int(EDGE_BAND * w), x0 - 2 * pad), anchor.box[1],
+                        min(int((1 - EDGE_BAND) * w), x1 + 4 * pad), anchor.box[3])
+        read, read_wider = self.recognizer.read([_crop(card, box), _crop(card, wider)])
         joined = " ".join(ln.text for ln in sorted(row, key=lambda ln: ln.box[0]))
-        for text, conf in ((read.text, read.confidence), (joined, min(ln.confidence for ln in row))):
+        for text, conf in ((read.text, read.confidence), (read_wider.text, read_wider.confidence),
+                           (joined, min(ln.confidence for ln in row))):
             if _dated_ok(text):
                 raw["last_issue_date"] = fx.Raw(text, conf)
                 return
