@@ -283,14 +283,17 @@ def address(raw: str, threshold: float = 86.0) -> tuple[Checked, int]:
 def name(raw: str) -> Checked:
     """Owner names are printed in capitals; NFC, single spaces, letters and spaces only.
 
-    A speck read before or after the name (one or two characters, no letter) is dropped, and a
-    name read mostly in capitals is all capitals ("NGUyỄN" -> "NGUYỄN")."""
+    A speck read before or after the name (one or two characters, no letter; or one letter before
+    a family name) is dropped, and a name read mostly in capitals is all capitals ("NGUyỄN" ->
+    "NGUYỄN")."""
     words = normalize_text(raw).split()
     junk = [len(w) <= 2 and not any(c.isalpha() for c in w) for w in words]
     while words and junk[0]:
         words, junk = words[1:], junk[1:]
     while words and junk[-1]:
         words, junk = words[:-1], junk[:-1]
+    if len(words) >= 3 and len(words[0]) == 1 and fold_marks(words[1]) in _surnames():
+        words = words[1:]  # a speck read as a letter before a family name: no name starts with one
     s = " ".join(words)
     letters = [c for c in s if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) >= 0.75 * len(letters):

@@ -116,3 +116,11 @@ def test_the_province_of_an_address_as_the_dated_line_names_it() -> None:
     assert province_place("Số 8, Q. Ba Đình, TP. Hà Nội") == "Hà Nội"
     assert province_place("Xóm 4, X. Yên Thường, H. Hậu Lộc, Thanh Hóa") == "Thanh Hóa"
     assert province_place("Số 8, Q. Ba Đình") is None
+
+
+def test_a_speck_read_as_a_letter_before_a_family_name_is_dropped_but_a_one_letter_given_name_is_not() -> None:
+    from edge.document.normalize import name
+
+    assert name("E MAI ĐĂNG NGHĨA").text == "MAI ĐĂNG NGHĨA"
+    assert name("NGUYỄN VĂN A").text == "NGUYỄN VĂN A"
+    assert name("CÔNG TY TNHH A").text == "CÔNG TY TNHH A"
