@@ -370,7 +370,8 @@ def _trim_tall(lines: list[list[int]], ink: UInt8) -> None:
 
 
 def _attach_marks(lines: list[list[int]], marks: NDArray[np.int32]) -> None:
-    """Grow each line to take in the tone marks, dots and commas above, below and inside it."""
+    """Grow each line to take in the tone marks, dots and commas above, below and inside it, and
+    the bits of a broken faint letter just before or after it."""
     if not lines or not len(marks):
         return
     boxes = np.array(lines, np.int32)
@@ -381,6 +382,10 @@ def _attach_marks(lines: list[list[int]], marks: NDArray[np.int32]) -> None:
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         inside = ((boxes[:, 0] - 2 <= cx) & (cx <= boxes[:, 2] + 2)
                   & (boxes[:, 1] - 0.55 * heights <= cy) & (cy <= boxes[:, 3] + 0.4 * heights))
+        # bits of a faint letter broken up, just before or after the line, level with its letters
+        beside = ((boxes[:, 0] - 0.8 * heights <= cx) & (cx <= boxes[:, 2] + 0.8 * heights)
+                  & (boxes[:, 1] + 0.15 * heights <= cy) & (cy <= boxes[:, 3] - 0.1 * heights))
+        inside |= beside
         hits = np.nonzero(inside)[0]
         if not len(hits):
             continue
