@@ -43,6 +43,7 @@ EDGE_BAND = 0.04  # share of the card's width along its edges where only the pri
 # the second, laxer look at grey print (``faint_lines``) and the height of a line it may add
 FAINT = LineParams(grey_threshold=0.80, weak_grey_threshold=0.85)
 MIN_FAINT_HEIGHT, MAX_FAINT_HEIGHT = 9, 40
+OFTEN_EMPTY = frozenset({"pay_load"})
 
 
 @dataclass
@@ -158,8 +159,9 @@ class Pipeline:
         t0 = time.perf_counter()
         classified = fx.classify(lines)
         raw = fx.extract(lines)
-        if any(key in fx.RETURNED and key not in raw for _, key in classified.labels):
-            # a label without its value: the value may be typed too faint for the first look
+        if any(key in fx.RETURNED and key not in raw and key not in OFTEN_EMPTY for _, key in classified.labels):
+            # a label without its value: the value may be typed too faint for the first look (the
+            # pay load of a motorbike is left empty: its label alone asks for no second look)
             t1 = time.perf_counter()
             more, replaced = _timed(timings, "lines", lambda: faint_lines(card, boxes))
             if more:
