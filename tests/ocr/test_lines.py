@@ -112,7 +112,7 @@ def test_values_of_a_worn_grey_ribbon_are_found() -> None:
         total += len(values)
         for grey_on in (True, False):
             params = LineParams() if grey_on else LineParams(grey_threshold=1.0, weak_grey_threshold=1.0)
-            boxes = [d.as_tuple() for d in detect_lines(photo, params)]
+            boxes = [d.as_tuple() for d in detect_lines(np.asarray(photo, np.uint8), params)]
             found[grey_on] += sum(max((iou(b.box, d) for d in boxes), default=0.0) >= 0.5 for b in values)
     # most of them (the few left were typed in a light ink to begin with: at half that, a ghost)
     assert found[True] >= 0.8 * total, (found, total)
@@ -128,5 +128,5 @@ def test_the_dated_line_run_into_a_stamp_faded_past_red_is_cut_back_to_its_row()
         face = render_face(random_values(rng), "back", LAYOUTS["back"][seed % 3], rng)
         grey = cv2.cvtColor(cv2.cvtColor(face.image, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
         dated = next(b for b in face.boxes if b.field == "last_issue_date")
-        hits += max(iou(dated.box, d.as_tuple()) for d in detect_lines(grey)) >= 0.5
+        hits += max(iou(dated.box, d.as_tuple()) for d in detect_lines(np.asarray(grey, np.uint8))) >= 0.5
     assert hits >= 7  # 2 of 12 without the cut
