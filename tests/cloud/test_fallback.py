@@ -136,7 +136,9 @@ def test_off_and_not_needed_skip_the_cloud(local: Envelope, photos: tuple[bytes,
     complete = Envelope.success([SideResult.from_texts(t, {f: "x" for f in fields}, 0.5)
                                  for t, fields in REQUIRED.items()])
     assert sure.resolve(complete, list(photos), 2).outcome == "not_needed"
-    assert sure.resolve(local, list(photos)[:1], 2).outcome == "unavailable"  # an empty required field: asked
+    assert sure.resolve(local, list(photos), 2).outcome == "not_needed"  # the sample cards read in full
+    blank = _lowered(local, "plate", "", 0.0)
+    assert sure.resolve(blank, list(photos)[:1], 2).outcome == "unavailable"  # an empty required field: asked
 
 
 def test_a_queued_verification_is_merged_once_the_cloud_is_back(tmp_path: Path, cloud: ServerProcess,
