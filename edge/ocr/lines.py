@@ -66,14 +66,14 @@ class LineParams:
 def ink_mask(card: UInt8, params: LineParams = LineParams()) -> UInt8:
     """Binary mask of printed ink (text, rules, stamp) with the paper's shading divided out."""
     if card.ndim == 3:
-        b, g, r = cv2.split(card)
+        b, g, r = (np.asarray(c, np.uint8) for c in cv2.split(card))
         dark = np.asarray(cv2.min(cv2.min(b, g), r), np.uint8)
     else:
         dark = card
     ratio = _shade_ratio(dark)
     mask = _hysteresis(ratio < params.ink_threshold, ratio < params.weak_ink_threshold)
     if card.ndim == 3 and params.grey_threshold < 1.0:
-        mask |= _grey_ink(card, dark, mask, params)
+        mask |= _grey_ink((b, g, r), dark, mask, params)
     if card.ndim == 3:
         disc, red = _stamp(card)
         mask[red > 0] = 0
@@ -98,15 +98,15 @@ def _hysteresis(strong: NDArray[np.bool_], weak: NDArray[np.bool_]) -> UInt8:
     return np.asarray(keep[labels].astype(np.uint8) * 255, np.uint8)
 
 
-def _grey_ink(card: UInt8, dark: UInt8, mask: UInt8, params: LineParams) -> UInt8:
+def _grey_ink(channels: tuple[UInt8, UInt8, UInt8], dark: UInt8, mask: UInt8, params: LineParams) -> UInt8:
     """Print of a worn grey ribbon, too light for the darkest channel's threshold: dark in every
     channel, where the pale security print is dark in one.  It may grow what is already found (a
     blurred stroke's soft edge) but never join a mark to it (the colon's dot beside a letter)."""
-    b, g, r = cv2.split(card)
+    b, g, r = channels
     light = np.asarray(cv2.max(cv2.max(b, g), r), np.uint8)
     grey = _shade_ratio(light)
     # neutral only: a red stamp's or a blue signature's pale edge is not a faint letter
-    neutral = cv2.subtract(light, dark).astype(np.float32) < params.max_chroma * np.maximum(light, 1)
+    neutral = cv2.subtract(light, dark) < cv2.convertScaleAbs(light, alpha=params.max_chroma)
     neutral[:GREY_MARGIN] = neutral[-GREY_MARGIN:] = False  # nor the printed frame's pattern
     neutral[:, :GREY_MARGIN] = neutral[:, -GREY_MARGIN:] = False
     strong = (grey < params.grey_threshold) & neutral
@@ -124,7 +124,7 @@ def _grey_ink(card: UInt8, dark: UInt8, mask: UInt8, params: LineParams) -> UInt
     # of a blurred letter may join
     dot = (old[:, cv2.CC_STAT_AREA] <= MARK_AREA) & (old[:, cv2.CC_STAT_WIDTH] <= 6) & (old[:, cv2.CC_STAT_HEIGHT] <= 6)
     dot[0] = False
-    near_dot = cv2.dilate(dot[old_labels].astype(np.uint8), k3) > 0
+    near_dot = cv2.dilate(dot.astype(np.uint8)[old_labels], k3) > 0
     near_ink = cv2.dilate(mask, k3) > 0
     drop = np.zeros(n, bool)
     drop[np.unique(labels[near_dot & (labels > 0)])] = True
@@ -142,7 +142,7 @@ def _shade_ratio(channel: UInt8) -> NDArray[np.float32]:
     small = cv2.resize(channel, (w // 4, h // 4), interpolation=cv2.INTER_AREA)
     small = cv2.dilate(small, np.ones((9, 9), np.uint8))
     paper = cv2.resize(cv2.GaussianBlur(small, (0, 0), 2), (w, h), interpolation=cv2.INTER_LINEAR)
-    return np.asarray(channel.astype(np.float32) / np.maximum(paper.astype(np.float32), 1.0), np.float32)
+    return np.asarray(cv2.divide(channel, np.maximum(paper, 1), dtype=cv2.CV_32F), np.float32)
 
 
 def _red_ink(img: UInt8, gains: NDArray[np.float32]) -> UInt8:
