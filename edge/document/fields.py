@@ -57,11 +57,11 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "officer": ("TRƯỞNG PHÒNG", "KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "TRƯỞNG CÔNG AN", "CÁN BỘ ĐĂNG KÝ"),
 }
 MULTILINE = frozenset({"address"})
-# fields the API returns (the other labels are read so that their values are not taken for these)
-RETURNED = frozenset(LABELS) - {"vehicle_type", "seats", "expiry_date"}
 LABEL_MIN_SCORE = 80.0
 SHAPE_EVIDENCE = 0.75
 DATED_WORDS = re.compile(DATED_WORDS_PATTERN, re.IGNORECASE)
+# where a bilingual label's English gloss starts: a bracket, or a slash that is not a date's
+GLOSS = re.compile(r"\(|(?<!\d)/|/(?!\d)")
 
 
 
@@ -127,7 +127,7 @@ _KEYS, _WORDS = _label_table()
 def match_label(text: str) -> tuple[str, float] | None:
     """The field whose label this text is (score 0..100), or None; the English gloss is ignored."""
     # the gloss starts at a bracket or a slash, never at a date's slash ("ngày: 24/07/2018")
-    t = fold(re.split(r"\(|(?<!\d)/|/(?!\d)", text)[0])
+    t = fold(GLOSS.split(text)[0])
     if not t or len(t) > 40:
         return None
     if t in ("so", "s0"):
@@ -236,7 +236,7 @@ FAR_REACH = 5.5
 
 def _glossed(label: Line) -> bool:
     """A bilingual label: the English gloss in brackets or after a slash follows the Vietnamese."""
-    return re.search(r"\(|(?<!\d)/(?!\d)", label.text) is not None
+    return GLOSS.search(label.text) is not None
 
 
 def _speck(value: Line, label: Line) -> bool:

@@ -25,9 +25,9 @@ from edge.document.normalize import dated_line
 from edge.document.quality import REASON_MESSAGES, Reason, measure
 from edge.document.rectify import rectify, rotate180
 from edge.document.validate import cross_sides, side_result
-from edge.ocr.lines import LineBox, LineParams, detect_lines
+from edge.ocr.lines import LineBox, LineParams, detect_lines, overlap
 from edge.ocr.recognizer import LineRead, Recognizer
-from edge.schema import Envelope, ErrorCode, SideResult, SideType
+from edge.schema import SIDE_FIELDS, Envelope, ErrorCode, SideResult, SideType
 
 if TYPE_CHECKING:
     from edge.config import OcrConfig
@@ -43,7 +43,9 @@ EDGE_BAND = 0.04  # share of the card's width along its edges where only the pri
 # the second, laxer look at grey print (``faint_lines``) and the height of a line it may add
 FAINT = LineParams(grey_threshold=0.80, weak_grey_threshold=0.85)
 MIN_FAINT_HEIGHT, MAX_FAINT_HEIGHT = 9, 40
-OFTEN_EMPTY = frozenset({"pay_load"})
+# labels whose missing value asks for that second look: the fields the API returns, less the pay
+# load (a motorbike's is left empty)
+ASKS_FOR_VALUE = frozenset(SIDE_FIELDS[SideType.FRONT] + SIDE_FIELDS[SideType.BACK]) - {"pay_load"}
 
 
 @dataclass
@@ -94,16 +96,17 @@ def faint_lines(card: Image, found: Sequence[LineBox]) -> tuple[list[LineBox], s
     for b in text_lines(card, FAINT):
         if not MIN_FAINT_HEIGHT <= b.height <= MAX_FAINT_HEIGHT:
             continue
-        hits = [i for i, o in enumerate(found) if _overlap(b, o) > 0.15 * min(b.width * b.height, o.width * o.height)]
-        if all(_overlap(b, found[i]) >= 0.6 * found[i].width * found[i].height
+        hits = [i for i, o in enumerate(found)
+                if _shared(b, o) > 0.15 * min(b.width * b.height, o.width * o.height)]
+        if all(_shared(b, found[i]) >= 0.6 * found[i].width * found[i].height
                and b.width >= 1.5 * found[i].width for i in hits):
             out.append(b)
             replaced.update(hits)
     return out, replaced
 
 
-def _overlap(a: LineBox, b: LineBox) -> int:
-    return max(0, min(a.x1, b.x1) - max(a.x0, b.x0)) * max(0, min(a.y1, b.y1) - max(a.y0, b.y0))
+def _shared(a: LineBox, b: LineBox) -> int:
+    return overlap(a.as_tuple(), b.as_tuple())
 
 
 def _crop(card: Image, box: LineBox) -> Image:
@@ -159,9 +162,8 @@ class Pipeline:
         t0 = time.perf_counter()
         classified = fx.classify(lines)
         raw = fx.extract(lines)
-        if any(key in fx.RETURNED and key not in raw and key not in OFTEN_EMPTY for _, key in classified.labels):
-            # a label without its value: the value may be typed too faint for the first look (the
-            # pay load of a motorbike is left empty: its label alone asks for no second look)
+        if any(key in ASKS_FOR_VALUE and key not in raw for _, key in classified.labels):
+            # a label without its value: the value may be typed too faint for the first look
             t1 = time.perf_counter()
             more, replaced = _timed(timings, "lines", lambda: faint_lines(card, boxes))
             if more:

@@ -73,7 +73,9 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
     """Every field of ``side``: normalised text and confidence (empty text, confidence 0 when absent)."""
     texts: dict[str, tuple[str, float]] = {}
     dated = raw.get("last_issue_date")
-    home = norm.province_place(norm.address(raw["address"].text)[0].text) if "address" in raw else None
+    home = None  # the province of the owner's address, as the dated line names it (backs only)
+    if side == SideType.BACK and "address" in raw:
+        home = norm.province_place(norm.address(raw["address"].text)[0].text)
     if side == SideType.BACK and dated is not None:
         parsed = norm.dated_line(dated.text)
         if parsed is not None:
@@ -85,7 +87,7 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
                 known, score = norm.Checked(home, True), HOME_MATCH / 100
             texts["issued_at"] = (known.text, dated.confidence * (score if known.valid else INVALID))
             texts["last_issue_date"] = (when.text, dated.confidence * (1.0 if when.valid else INVALID))
-    if side == SideType.BACK and "issued_at" not in texts and home is not None:
+    if "issued_at" not in texts and home is not None:
         # the dated line lost under the stamp: the owner's province, where the vehicle is registered,
         # with a confidence that says it was not read
         texts["issued_at"] = (home, raw["address"].confidence * INVALID)

@@ -394,9 +394,12 @@ def _attach_marks(lines: list[list[int]], marks: NDArray[np.int32]) -> None:
         line[:] = [min(line[0], int(x0)), min(line[1], int(y0)), max(line[2], int(x1)), max(line[3], int(y1))]
 
 
+def overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> int:
+    """The area two boxes (x0, y0, x1, y1) share."""
+    return max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
 def iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
-    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
+    inter = overlap(a, b)
     union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
     return inter / union if union else 0.0

@@ -5,8 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from edge.document.pipeline import _overlap, faint_lines, text_lines
-from edge.ocr.lines import iou
+from edge.document.pipeline import faint_lines, text_lines
+from edge.ocr.lines import iou, overlap
 from edge.synth.card import render_face
 from edge.synth.layouts import LAYOUTS
 from edge.synth.values import random_values
@@ -32,8 +32,9 @@ def test_values_too_faint_for_the_first_look_are_found_by_the_second_and_nothing
         more, replaced = faint_lines(card, first)
         for b in more:  # never a line already found, seen again; only bits of itself replaced
             for i, o in enumerate(first):
-                if _overlap(b, o) > 0.15 * min(b.width * b.height, o.width * o.height):
-                    assert i in replaced and _overlap(b, o) >= 0.6 * o.width * o.height
+                shared = overlap(b.as_tuple(), o.as_tuple())
+                if shared > 0.15 * min(b.width * b.height, o.width * o.height):
+                    assert i in replaced and shared >= 0.6 * o.width * o.height
         after = [f for i, f in enumerate(first) if i not in replaced] + more
         total += len(values)
         first_hits += sum(max((iou(v, f.as_tuple()) for f in first), default=0.0) >= 0.5 for v in values)
