@@ -11,6 +11,7 @@ APT_PACKAGES=(
   python3-venv python3-pip
   # Fonts that cover every Vietnamese letter (edge/synth/fonts.py lists which file comes from which).
   fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-noto-core fonts-noto-mono fonts-texgyre
+  fonts-dejavu-extra fonts-roboto-unhinted fonts-crosextra-carlito
   # Tesseract 5 with Vietnamese: a peer measured by `edge bench ocr`, not used by the product.
   tesseract-ocr tesseract-ocr-vie
   # The kiosk's browser test drives Debian's Chromium headless (tests/e2e/test_kiosk.py); systemd-analyze verifies units.

@@ -161,6 +161,8 @@ def _add_train(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                      help="start from this checkpoint's weights with a fresh optimiser and schedule (fine-tuning)")
     rec.add_argument("--scene-share", type=float, default=0.0,
                      help="share of training lines cut from photographed, re-flattened cards (0..1)")
+    rec.add_argument("--fonts", choices=["train", "wide"], default="train",
+                     help="typefaces of the training lines: the train split, or wide (it and the extra faces)")
     rec.add_argument("--size", choices=["small", "base"], default="small",
                      help="network size for a run from scratch (models/README.md); --resume / --init keep theirs")
     rec.set_defaults(handler="train_recognizer")

@@ -146,6 +146,7 @@ VAL_SEED = 424_242  # the fixed validation lines: never a training seed
 
 def train_recognizer(args: argparse.Namespace) -> int:
     try:
+        from edge.synth.fonts import Split
         from edge.train.data import build_cache
         from edge.train.recognizer import TrainOptions, train
     except ImportError as exc:
@@ -155,15 +156,17 @@ def train_recognizer(args: argparse.Namespace) -> int:
     if not 0.0 <= args.scene_share <= 0.9:
         raise EdgeError(f"--scene-share must be between 0 and 0.9, not {args.scene_share}")
     mix = f"_scene{round(100 * args.scene_share)}" if args.scene_share else ""
+    mix += "_wide" if args.fonts == "wide" else ""
     caches = {"train": (out / f"train_s{args.seed}_n{args.train_lines}{mix}.npz", args.seed, args.train_lines),
               "val": (out / f"val_n{args.val_lines}.npz", VAL_SEED, args.val_lines)}
     for name, (path, seed, n) in caches.items():
         if path.exists():
             continue
         share = args.scene_share if name == "train" else 0.0  # the validation lines stay the same
+        faces: Split = args.fonts if name == "train" else "train"
         with _progress() as bar:
             task = bar.add_task(f"render {name} lines", total=n)
-            build_cache(path, n, seed, "train", args.workers, progress=lambda k, t=task: bar.advance(t, k),  # type: ignore[misc]
+            build_cache(path, n, seed, faces, args.workers, progress=lambda k, t=task: bar.advance(t, k),  # type: ignore[misc]
                         card_share=(1.0 - share) / 2, scene_share=share)
     best = train(TrainOptions(train=caches["train"][0], val=caches["val"][0], out=out, steps=args.steps,
                               batch_size=args.batch, lr=args.lr, threads=args.threads,

@@ -3,7 +3,9 @@
 Debian's ``fonts-liberation`` 1.x shares family names with ``fonts-liberation2`` but lacks
 several Vietnamese letters, so fonts are located by file name inside known directories and
 every font is checked for glyph coverage by the tests.  ``split`` keeps some fonts out of
-training so the OCR bench can measure generalisation to unseen typefaces.
+training so the OCR bench can measure generalisation to unseen typefaces; the ``extra`` group
+widens only the recogniser's training lines (``wide``) and never changes the cards that the
+pipeline is tuned and benchmarked on.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from PIL import ImageFont
 from edge.errors import SynthError
 
 Role = Literal["label", "value"]
-Split = Literal["train", "heldout"]
+Group = Literal["train", "heldout", "extra"]  # what a font is kept for
+Split = Literal["train", "heldout", "wide"]  # what is drawn from: wide = train + extra (recogniser lines)
 
 PACKAGE_DIRS = {  # the folder each package installs its fonts into, where names clash across packages
     "fonts-liberation2": "liberation2",
     "fonts-dejavu-core": "dejavu",
+    "fonts-dejavu-extra": "dejavu",
     "fonts-freefont-ttf": "freefont",
 }
 FONT_DIRS = (
@@ -38,7 +42,7 @@ class FontSpec:
     file: str
     package: str  # the Debian package that ships it (installed by deploy/setup.sh)
     role: Role  # label = pre-printed form, value = printer
-    split: Split
+    split: Group
     bold: bool = False
 
 
@@ -82,6 +86,21 @@ FONTS: tuple[FontSpec, ...] = (
     FontSpec("texgyrecursor-bold.otf", "fonts-texgyre", "value", "heldout", bold=True),
     FontSpec("texgyreheros-regular.otf", "fonts-texgyre", "value", "heldout"),
     FontSpec("texgyreheros-bold.otf", "fonts-texgyre", "value", "heldout", bold=True),
+    # More faces for the recogniser's training lines only (none a clone of a held-out design):
+    # condensed, light and humanist shapes, each with its own horns and hooks.
+    FontSpec("DejaVuSerifCondensed.ttf", "fonts-dejavu-extra", "label", "extra"),
+    FontSpec("DejaVuSerifCondensed-Bold.ttf", "fonts-dejavu-extra", "label", "extra", bold=True),
+    FontSpec("Carlito-Regular.ttf", "fonts-crosextra-carlito", "label", "extra"),
+    FontSpec("Carlito-Bold.ttf", "fonts-crosextra-carlito", "label", "extra", bold=True),
+    FontSpec("DejaVuSansCondensed.ttf", "fonts-dejavu-extra", "value", "extra"),
+    FontSpec("DejaVuSansCondensed-Bold.ttf", "fonts-dejavu-extra", "value", "extra", bold=True),
+    FontSpec("DejaVuSans-ExtraLight.ttf", "fonts-dejavu-extra", "value", "extra"),
+    FontSpec("Roboto-Regular.ttf", "fonts-roboto-unhinted", "value", "extra"),
+    FontSpec("Roboto-Light.ttf", "fonts-roboto-unhinted", "value", "extra"),
+    FontSpec("Roboto-Medium.ttf", "fonts-roboto-unhinted", "value", "extra", bold=True),
+    FontSpec("Roboto-Bold.ttf", "fonts-roboto-unhinted", "value", "extra", bold=True),
+    FontSpec("RobotoCondensed-Regular.ttf", "fonts-roboto-unhinted", "value", "extra"),
+    FontSpec("RobotoCondensed-Bold.ttf", "fonts-roboto-unhinted", "value", "extra", bold=True),
 )
 
 
@@ -109,11 +128,12 @@ def font_path(file: str) -> Path:
 
 
 def select(role: Role, split: Split | None = "train", bold: bool | None = None) -> list[FontSpec]:
-    """Fonts of one role; split None means every split."""
+    """Fonts of one role; split None means every group, ``wide`` the train and extra groups."""
+    groups: tuple[Group, ...] = ("train", "extra") if split == "wide" else (split,) if split else ()
     return [
         f
         for f in FONTS
-        if f.role == role and (split is None or f.split == split) and (bold is None or f.bold == bold)
+        if f.role == role and (not groups or f.split in groups) and (bold is None or f.bold == bold)
     ]
 
 

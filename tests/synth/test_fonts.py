@@ -66,3 +66,13 @@ def test_same_named_files_of_other_packages_are_not_taken() -> None:
         want = fonts.PACKAGE_DIRS.get(spec.package)
         if want is not None:
             assert fonts.font_path(spec.file).parent.name == want, spec.file
+
+
+def test_wide_adds_the_extra_faces_and_nothing_held_out() -> None:
+    role: fonts.Role
+    for role in ("label", "value"):
+        train = {f.file for f in fonts.select(role, "train")}
+        wide = {f.file for f in fonts.select(role, "wide")}
+        heldout = {f.file for f in fonts.select(role, "heldout")}
+        assert train < wide and not wide & heldout
+        assert all(f.split == "extra" for f in fonts.FONTS if f.file in wide - train)
