@@ -253,9 +253,26 @@ def _address_words(text: str) -> str:
     return "".join(out) + text[at:]
 
 
+ADDRESS_LABEL = "dia chi"
+LABEL_LEAD_SCORE = 75.0
+
+
+def _without_label(text: str) -> str:
+    """The address without its own label read into the same line ("Địu chi Kiệt 35/26 …",
+    "Bịa chỉ Số 8 …"): two leading words like "Địa chỉ", followed by how an address opens
+    (a number or an opening word), are dropped."""
+    words = text.split(" ")
+    if len(words) < 3:
+        return text
+    lead = base_letters(" ".join(words[:2])).lower().rstrip(":;., ")
+    rest = base_letters(words[2]).lower().strip(",.")
+    opens = rest[:1].isdigit() or rest in OPENING_WORDS or rest in NUMBERED_WORDS
+    return " ".join(words[2:]) if opens and fuzz.ratio(lead, ADDRESS_LABEL) >= LABEL_LEAD_SCORE else text
+
+
 def address(raw: str, threshold: float = 86.0) -> tuple[Checked, int]:
     """Province, district and ward at an address's end corrected to their spelling; how many were known."""
-    text = _address_words(_no_camel_case(normalize_text(raw)))
+    text = _address_words(_without_label(_no_camel_case(normalize_text(raw))))
     parts = [p.strip(" .") if i == 0 else p.strip() for i, p in enumerate(re.split(r"\s*,\s*", text))]
     parts = [p for p in parts if p]
     if len(parts) < 2:
@@ -292,8 +309,10 @@ def name(raw: str) -> Checked:
         words, junk = words[1:], junk[1:]
     while words and junk[-1]:
         words, junk = words[:-1], junk[:-1]
-    if len(words) >= 3 and len(words[0]) == 1 and fold_marks(words[1]) in _surnames():
+    if len(words) >= 3 and len(words[0]) == 1 and (fold_marks(words[1]) in _surnames() or _glued(words[1])):
         words = words[1:]  # a speck read as a letter before a family name: no name starts with one
+    if len(words) >= 2 and _glued(words[0]):
+        words[0] = words[0][1:]  # ... or read stuck to it ("TPHẠM", "ỊMAI")
     s = " ".join(words)
     letters = [c for c in s if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) >= 0.75 * len(letters):
@@ -306,6 +325,11 @@ def name(raw: str) -> Checked:
             s = f"{family.upper()} {rest}"
     valid = bool(s) and all(c.isalpha() or c in " .-'" for c in s)
     return Checked(s, valid)
+
+
+def _glued(word: str) -> bool:
+    """A family name of three letters or more with a speck read as a letter before it."""
+    return len(word) > 3 and fold_marks(word) not in _surnames() and fold_marks(word[1:]) in _surnames()
 
 
 # Common Vietnamese family names; no two spell the same letters without their marks (tested).

@@ -110,6 +110,15 @@ def test_address_keywords_misread_in_a_mark_are_spelt_as_printed_but_street_name
     assert address("Ngõ 5 Tô Hiến Thành, Quốc lộ 13")[0].text == "Ngõ 5 Tô Hiến Thành, Quốc lộ 13"
 
 
+def test_the_address_label_misread_into_the_value_is_dropped_but_a_place_is_kept() -> None:
+    assert nz.address("Địu chi Kiệt 35/26 Bà Triệu, P. Phước Long")[0].text == "Kiệt 35/26 Bà Triệu, P. Phước Long"
+    assert nz.address("Bịa chỉ: Số 8 Ấp Thới Hòa, Tây Ninh")[0].text == "Số 8 Ấp Thới Hòa, Tây Ninh"
+    assert nz.address("Địa nh 108/92 Đường số 5, P. 11")[0].text == "108/92 Đường số 5, P. 11"
+    # not followed by how an address opens: a place's name, kept
+    assert nz.address("Đình Chu, Xã Tân Lập, Vĩnh Phúc")[0].text.startswith("Đình Chu, ")
+    assert nz.address("Đa Chi Lăng, Hà Nội")[0].text.startswith("Đa Chi Lăng")
+
+
 def test_the_province_of_an_address_as_the_dated_line_names_it() -> None:
     from edge.document.normalize import province_place
 
@@ -124,3 +133,9 @@ def test_a_speck_read_as_a_letter_before_a_family_name_is_dropped_but_a_one_lett
     assert name("E MAI ĐĂNG NGHĨA").text == "MAI ĐĂNG NGHĨA"
     assert name("NGUYỄN VĂN A").text == "NGUYỄN VĂN A"
     assert name("CÔNG TY TNHH A").text == "CÔNG TY TNHH A"
+    # a speck read stuck to the family name, alone or after another speck
+    assert name("TPHẠM MINH HUYỀN PHƯỢNG").text == "PHẠM MINH HUYỀN PHƯỢNG"
+    assert name("H ỊMAI ĐĂNG NGHĨA").text == "MAI ĐĂNG NGHĨA"
+    # a family name of its own (or too short to tell) stays whole
+    assert name("KHA VĂN AN").text == "KHA VĂN AN"
+    assert name("ĐINH VĂN AN").text == "ĐINH VĂN AN"
