@@ -1,13 +1,15 @@
 """Find the registration card in a photo: the quad of its outer paper edge, for preview or capture.
 
 Candidates come from several cues on a downscaled copy (edge contours, edge blobs filled solid,
-a light/dark split). Each side is snapped to the card's *paper edge*: which step across the
-side that is gets decided on the side's median profile (a faint edge against a similar surface
-stands out once averaged) as the outermost step with the paper's colour just inside it, so the
-card's printed border inside it and a shadow's rim outside it do not win. Candidates are scored
-by edge support and by the card's aspect ratio (1024/646) with perspective undone. In
-"accurate" mode the winner is refined at full resolution: sub-pixel edge points along each
-side, robust straight lines, their intersections (so rounded card corners do not matter).
+a light/dark split, and in "accurate" mode corners where two long straight edges meet: a card
+lying partly on a sheet as light as itself, whose outline runs into the sheet's). Each side is
+snapped to the card's *paper edge*: which step across the side that is gets decided on the
+side's median profile (a faint edge against a similar surface stands out once averaged) as the
+outermost step with the paper's colour just inside it, so the card's printed border inside it
+and a shadow's rim outside it do not win. Candidates are scored by edge support and by the
+card's aspect ratio (1024/646) with perspective undone. In "accurate" mode the winner is refined
+at full resolution: sub-pixel edge points along each side, robust straight lines, their
+intersections (so rounded card corners do not matter).
 
 Geometry cannot tell the top of the card from its bottom: ``CardQuad.corners`` may be the card
 turned by 180°. The caller decides from the content (``rectify.rotate180`` turns the flat face).
@@ -40,6 +42,9 @@ _MIN_AREA = 0.006  # of the working copy: a card too far away to read is still f
 _MAX_CANDIDATES = {"fast": 12, "accurate": 40}
 _U = {"fast": np.linspace(0.1, 0.9, 12), "accurate": np.linspace(0.1, 0.9, 24)}  # samples along a side
 _BEYOND = 7  # working px past a side's edge where a printed line would show paper again
+_MAX_CORNERS = 12  # quads completed from two straight edges meeting at a corner
+_SEGMENT_MIN = 0.1  # of the working copy's long side: an edge this long may be a card's side
+_SEGMENT_GAP = 0.08  # ... and may be broken (a disc, a pen over it) by this much
 
 
 @dataclass(frozen=True)
@@ -125,9 +130,10 @@ def _candidates(blur: Image, grey: Image, mode: Mode) -> Floats:
     min_area = _MIN_AREA * w * h
     k3 = np.ones((3, 3), np.uint8)
     masks: list[tuple[Image, int]] = []
-    edges = np.zeros_like(grey)
+    edges = faint = np.zeros_like(grey)
     for lo, hi in ((40, 120),) if mode == "fast" else ((15, 45), (40, 120)):
         edges = np.asarray(cv2.Canny(grey if mode == "fast" else blur, lo, hi, L2gradient=True), np.uint8)
+        faint = edges if lo == 15 else faint
         masks.append((np.asarray(cv2.dilate(edges, k3), np.uint8), cv2.RETR_LIST))  # holes: the inside
     masks.append((_solid(edges, max(w, h)), cv2.RETR_EXTERNAL))
     _, otsu = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
@@ -150,10 +156,72 @@ def _candidates(blur: Image, grey: Image, mode: Mode) -> Floats:
             if min_area <= area <= 0.97 * w * h:
                 quads.append(_hull_quad(hull))
                 areas.append(area)
+    corners = _corner_quads(faint, w, h) if mode == "accurate" else np.zeros((0, 4, 2))
     if not quads:
-        return np.zeros((0, 4, 2))
+        return corners
     q = clockwise(np.stack(quads))[np.argsort(-np.array(areas), kind="stable")]
-    return _dedupe(q[_plausible(q, min_area)], 2.0)[: _MAX_CANDIDATES[mode]]
+    q = _dedupe(q[_plausible(q, min_area)], 2.0)[: _MAX_CANDIDATES[mode]]
+    return np.concatenate([q, corners]) if len(corners) else q
+
+
+def _segments(edges: Image, w: int, h: int) -> Floats:
+    """Long straight edges (N, 4: x0 y0 x1 y1), pieces on one line joined across short gaps."""
+    side = max(w, h)
+    short = max(8, round(0.6 * _SEGMENT_MIN * side))
+    found = cv2.HoughLinesP(edges, 1, np.pi / 180, threshold=short // 2, minLineLength=short, maxLineGap=3)
+    if found is None:
+        return np.zeros((0, 4))
+    seg = np.asarray(found, np.float64).reshape(-1, 4)
+    seg = seg[np.argsort(-np.hypot(seg[:, 2] - seg[:, 0], seg[:, 3] - seg[:, 1]), kind="stable")]
+    lines: list[tuple[Floats, Floats]] = []  # (start, end), the longest first
+    for a0, a1 in zip(seg[:, :2], seg[:, 2:], strict=True):
+        for k, (b0, b1) in enumerate(lines):
+            e = (b1 - b0) / np.linalg.norm(b1 - b0)
+            normal = np.array([-e[1], e[0]])
+            d = (a1 - a0) / max(1e-9, float(np.linalg.norm(a1 - a0)))
+            if abs(d @ e) < np.cos(np.radians(3.0)) or max(abs((a0 - b0) @ normal), abs((a1 - b0) @ normal)) > 2.5:
+                continue
+            ta = sorted((float((a0 - b0) @ e), float((a1 - b0) @ e)))
+            length = float(np.linalg.norm(b1 - b0))
+            if ta[0] > length + _SEGMENT_GAP * side or ta[1] < -_SEGMENT_GAP * side:
+                continue
+            lines[k] = (b0 + min(ta[0], 0.0) * e, b0 + max(ta[1], length) * e)
+            break
+        else:
+            lines.append((a0, a1))
+    out = np.array([[*a, *b] for a, b in lines], np.float64)
+    return out[np.hypot(out[:, 2] - out[:, 0], out[:, 3] - out[:, 1]) >= _SEGMENT_MIN * side][:40]
+
+
+def _corner_quads(edges: Image, w: int, h: int) -> Floats:
+    """Parallelograms on two long straight edges that meet end to end at a roughly square corner.
+
+    A card lying partly on a light sheet has an outline that runs into the sheet's, so no contour
+    gives it; two of its sides against the surface still meet at a corner, and the corner
+    opposite is where their far ends say (the snap then moves the other two sides onto the paper)."""
+    seg = _segments(edges, w, h)
+    out: list[Floats] = []
+    weight: list[float] = []
+    for i in range(len(seg)):
+        for j in range(i + 1, len(seg)):
+            a0, a1, b0, b1 = seg[i, :2], seg[i, 2:], seg[j, :2], seg[j, 2:]
+            da, db = a1 - a0, b1 - b0
+            la, lb = float(np.linalg.norm(da)), float(np.linalg.norm(db))
+            den = float(da[0] * db[1] - da[1] * db[0])
+            if abs(float(da @ db)) > 0.45 * la * lb or abs(den) < 1e-9:
+                continue
+            corner = a0 + float((b0 - a0)[0] * db[1] - (b0 - a0)[1] * db[0]) / den * da
+            ends_a = np.linalg.norm(np.stack([a0, a1]) - corner, axis=1)
+            ends_b = np.linalg.norm(np.stack([b0, b1]) - corner, axis=1)
+            if max(ends_a.min(), ends_b.min()) > max(6.0, 0.06 * min(la, lb)):
+                continue
+            far_a, far_b = (a0, a1)[int(np.argmax(ends_a))], (b0, b1)[int(np.argmax(ends_b))]
+            out.append(np.stack([corner, far_a, far_a + far_b - corner, far_b]))
+            weight.append(la + lb)
+    if not out:
+        return np.zeros((0, 4, 2))
+    q = clockwise(np.stack(out))[np.argsort(-np.array(weight), kind="stable")]
+    return _dedupe(q[_plausible(q, _MIN_AREA * w * h)], 3.0)[:_MAX_CORNERS]
 
 
 def _solid(edges: Image, side: int) -> Image:

@@ -161,3 +161,18 @@ def test_a_card_on_paper_as_light_as_itself_is_found_from_two_clear_sides() -> N
     assert quad is not None
     diag = float(np.linalg.norm(scene.corners[2] - scene.corners[0]))
     assert corners_error(quad.corners, scene.corners) <= 0.02 * diag
+
+
+@pytest.mark.parametrize(("seed", "index"), [(900, 38), (903, 28)])
+def test_a_card_whose_outline_runs_into_a_sheet_is_found_from_a_corner_of_straight_edges(seed: int,
+                                                                                         index: int) -> None:
+    """Held-out scenes where the card's outline merges with a sheet's (or a disc's) in every contour:
+    two straight sides meeting at a corner give it."""
+    scene = scene_item(seed, index, font_split="heldout")
+    assert scene.quality == "good"
+    from edge.document.image import decode_image, encode_jpeg
+
+    quad = locate_card(decode_image(encode_jpeg(scene.image, 92)), "accurate")
+    assert quad is not None
+    diag = float(np.linalg.norm(scene.corners[2] - scene.corners[0]))
+    assert corners_error(quad.corners, scene.corners) <= 0.02 * diag
