@@ -46,6 +46,8 @@ MIN_FAINT_HEIGHT, MAX_FAINT_HEIGHT = 9, 40
 # labels whose missing value asks for that second look: the fields the API returns, less the pay
 # load (a motorbike's is left empty)
 ASKS_FOR_VALUE = frozenset(SIDE_FIELDS[SideType.FRONT] + SIDE_FIELDS[SideType.BACK]) - {"pay_load"}
+# ... as does a name or an address read as a few letters: the bits of a faint line the first look caught
+WORDY_VALUES, MIN_WORDY_LETTERS = ("name", "address"), 6
 
 
 @dataclass
@@ -84,6 +86,14 @@ def text_lines(card: Image, params: LineParams | None = None) -> list[LineBox]:
     found = detect_lines(card) if params is None else detect_lines(card, params)
     return [b for b in found
             if b.x1 > mx and b.x0 < w - mx and b.y1 > my and b.y0 < h - my and b.width >= 0.5 * b.height]
+
+
+def _wants_second_look(classified: fx.Classified, raw: dict[str, fx.Raw]) -> bool:
+    """A label found without its value, or a name or address read as a few letters."""
+    labelled = {key for _, key in classified.labels}
+    return any(key in ASKS_FOR_VALUE and key not in raw for key in labelled) or any(
+        key in labelled and key in raw and sum(c.isalpha() for c in raw[key].text) < MIN_WORDY_LETTERS
+        for key in WORDY_VALUES)
 
 
 def faint_lines(card: Image, found: Sequence[LineBox]) -> tuple[list[LineBox], set[int]]:
@@ -162,7 +172,7 @@ class Pipeline:
         t0 = time.perf_counter()
         classified = fx.classify(lines)
         raw = fx.extract(lines)
-        if any(key in ASKS_FOR_VALUE and key not in raw for _, key in classified.labels):
+        if _wants_second_look(classified, raw):
             # a label without its value: the value may be typed too faint for the first look
             t1 = time.perf_counter()
             more, replaced = _timed(timings, "lines", lambda: faint_lines(card, boxes))

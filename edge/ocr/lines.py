@@ -301,6 +301,7 @@ def detect_lines(card: UInt8, params: LineParams = LineParams()) -> list[LineBox
     letters, marks = _split_marks(comps, params)
     lines, leftover = _group(letters, marks, params.word_gap)
     _attach_marks(lines, leftover)
+    _split_rows(lines, ink)
     _trim_tall(lines, ink)
     lines.sort(key=lambda b: ((b[1] + b[3]) // 2 // 12, b[0]))
     return [LineBox(*b[:4]) for b in lines if b[3] - b[1] >= params.min_height and b[2] - b[0] >= 4]
@@ -347,14 +348,52 @@ def _group(letters: list[Frag], marks: NDArray[np.int32],
     return [line[:4] for line in open_lines], rest
 
 
+def _text_height(lines: list[list[int]]) -> int | None:
+    """The usual height of a line of text on the card (the median of the wide lines), if clear."""
+    wide = [b[3] - b[1] for b in lines if b[2] - b[0] >= 3 * (b[3] - b[1])]
+    return int(np.median(wide)) if len(wide) >= 3 else None
+
+
+def _split_rows(lines: list[list[int]], ink: UInt8) -> None:
+    """A line as tall as two lines of text whose ink lies in two rows with a clear gap between
+    (a small label and its value printed close under it, run together by a tone mark) is cut in
+    two, each part as wide as its own ink; a part must span its width like text does (not the
+    sparse arcs of a stamp) and be at least half as tall as text."""
+    text_h = _text_height(lines)
+    if text_h is None:
+        return
+    for b in list(lines):
+        x0, y0, x1, y1 = b[:4]
+        if y1 - y0 <= TALL_LINE * text_h or x1 - x0 < 3 * text_h:
+            continue
+        box = ink[y0:y1, x0:x1] > 0
+        rows = box.sum(axis=1)
+        low = rows <= 0.04 * rows.max()
+        half = max(2, text_h // 2)
+        gaps = [y for y in range(half, len(rows) - half) if low[y]]
+        if not gaps:
+            continue
+        cut = gaps[len(gaps) // 2]
+        parts = []
+        for a, z in ((0, cut), (cut, len(rows))):
+            cols = np.flatnonzero(box[a:z].any(axis=0))
+            filled = np.flatnonzero(box[a:z].any(axis=1))
+            if len(cols) < 0.3 * (x1 - x0) or len(filled) == 0 or filled[-1] - filled[0] + 1 < 0.5 * text_h:
+                break
+            top, bottom = y0 + a + int(filled[0]), y0 + a + int(filled[-1]) + 1
+            parts.append([x0 + int(cols[0]), top, x0 + int(cols[-1]) + 1, bottom])
+        if len(parts) == 2:
+            b[:4] = parts[0]
+            lines.append(parts[1])
+
+
 def _trim_tall(lines: list[list[int]], ink: UInt8) -> None:
     """A line far taller than the text around it, whose ink sits mostly in one row of text height
     (a line run into the arcs of a faded stamp's ring or a signature), is cut to that row; a line
     printed large (a plate) has its ink spread over its height and is left alone."""
-    wide = [b[3] - b[1] for b in lines if b[2] - b[0] >= 3 * (b[3] - b[1])]
-    if len(wide) < 3:
+    text_h = _text_height(lines)
+    if text_h is None:
         return
-    text_h = int(np.median(wide))
     for b in lines:
         x0, y0, x1, y1 = b[:4]
         if y1 - y0 <= TALL_LINE * text_h or x1 - x0 < 3 * text_h:

@@ -47,3 +47,18 @@ def test_a_clean_card_gets_little_from_the_second_look() -> None:
     card = render_face(random_values(rng), "back", "single_column", rng).image
     more, replaced = faint_lines(card, text_lines(card))
     assert len(more) <= 2 and len(replaced) <= 2
+
+
+def test_a_name_or_address_read_as_a_few_letters_asks_for_the_second_look() -> None:
+    """Bits of a faint line the first look caught read as "M E": the value is there only in part."""
+    from edge.document import fields as fx
+    from edge.document.pipeline import _wants_second_look
+
+    label = fx.Line((52, 217, 108, 230), "Chủ xe", 1.0)
+    classified = fx.Classified(labels=[(label, "name")])
+    assert _wants_second_look(classified, {"name": fx.Raw("M E", 0.9)})
+    assert _wants_second_look(classified, {})
+    assert not _wants_second_look(classified, {"name": fx.Raw("NGUYỄN AN", 0.9)})
+    # a plate read short is not a faint line's bits: no second look for it
+    plate = fx.Line((791, 238, 845, 251), "Biển số", 1.0)
+    assert not _wants_second_look(fx.Classified(labels=[(plate, "plate")]), {"plate": fx.Raw("51", 0.9)})

@@ -130,3 +130,18 @@ def test_the_dated_line_run_into_a_stamp_faded_past_red_is_cut_back_to_its_row()
         dated = next(b for b in face.boxes if b.field == "last_issue_date")
         hits += max(iou(dated.box, d.as_tuple()) for d in detect_lines(np.asarray(grey, np.uint8))) >= 0.5
     assert hits >= 7  # 2 of 12 without the cut
+
+
+def test_a_label_and_its_value_run_together_are_cut_into_their_two_rows() -> None:
+    """Held-out scene (seed 901, 10): the owner's name printed close under its small label, joined
+    to it by a tone mark; the line as tall as both rows is cut at the gap between them."""
+    from edge.document.rectify import rectify
+    from edge.synth.dataset import scene_item
+
+    scene = scene_item(901, 10, font_split="heldout")
+    card = rectify(scene.image, scene.corners)
+    name = next(b for b in scene.face.boxes if b.field == "name")
+    label = next(b for b in scene.face.boxes if b.kind == "label" and b.text.startswith("Tên chủ xe"))
+    boxes = [d.as_tuple() for d in detect_lines(card)]
+    assert max(iou(name.box, d) for d in boxes) >= 0.8
+    assert max(iou(label.box, d) for d in boxes) >= 0.5
