@@ -20,6 +20,7 @@ from edge.schema import SIDE_FIELDS, FieldValue, SideResult, SideType
 INVALID = 0.3  # a value that fails its validator keeps at most this share of its confidence
 MISMATCH = 0.6  # ... one that disagrees with another field or side
 HOME_MATCH = 55.0  # a misread dated-line place this like the address's province is that province
+MIN_PLACE_LETTERS = 3  # a dated-line place read as fewer letters than this was not read at all
 ID_RE = re.compile(r"^\d{4,8}$")
 
 
@@ -81,10 +82,13 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
         if parsed is not None:
             place, when = parsed
             known, score = norm.place(place.text)
-            if not known.valid and home is not None and fuzz.ratio(norm.fold_marks(place.text),
-                                                                   norm.fold_marks(home)) >= HOME_MATCH:
-                # a misread place like the province of the owner's address, where a vehicle is registered
-                known, score = norm.Checked(home, True), HOME_MATCH / 100
+            if not known.valid and home is not None:
+                if fuzz.ratio(norm.fold_marks(place.text), norm.fold_marks(home)) >= HOME_MATCH:
+                    # a misread place like the province of the owner's address, where a vehicle is registered
+                    known, score = norm.Checked(home, True), HOME_MATCH / 100
+                elif sum(c.isalpha() for c in place.text) < MIN_PLACE_LETTERS:
+                    # a place read as a speck or two under the stamp: as good as lost (below)
+                    known, score = norm.Checked(home, True), INVALID
             texts["issued_at"] = (known.text, dated.confidence * (score if known.valid else INVALID))
             texts["last_issue_date"] = (when.text, dated.confidence * (1.0 if when.valid else INVALID))
     if "issued_at" not in texts and home is not None:

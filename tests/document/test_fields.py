@@ -274,6 +274,11 @@ def test_a_misread_or_lost_registration_place_on_the_back_comes_from_the_owners_
     assert lost.info["issued_at"].text == "Thanh Hóa"
     assert (lost.info["issued_at"].confidence or 0) <= INVALID
     assert "issued_at" not in side_result(SideType.BACK, {"address": Raw("Xóm 4, X. Yên Thường", 0.95, ())}).info
+    # the place read as a speck under the stamp, the date clear: as if lost
+    speck = side_result(SideType.BACK, {"address": address,
+                                        "last_issue_date": Raw("H, ngày 12 tháng 03 năm 2019", 0.9, ())})
+    assert speck.info["issued_at"].text == "Thanh Hóa" and (speck.info["issued_at"].confidence or 0) <= INVALID
+    assert speck.info["last_issue_date"].text == "12/03/2019"
 
 
 def test_a_speck_read_as_one_before_a_value_is_not_part_of_it() -> None:
