@@ -42,6 +42,7 @@ _MIN_AREA = 0.006  # of the working copy: a card too far away to read is still f
 _MAX_CANDIDATES = {"fast": 12, "accurate": 40}
 _U = {"fast": np.linspace(0.1, 0.9, 12), "accurate": np.linspace(0.1, 0.9, 24)}  # samples along a side
 _BEYOND = 7  # working px past a side's edge where a printed line would show paper again
+SMALL_FILL = 0.03  # of the working copy: a quad this small asks for the corners of straight edges too
 _MAX_CORNERS = 12  # quads completed from two straight edges meeting at a corner
 _SEGMENT_MIN = 0.1  # of the working copy's long side: an edge this long may be a card's side
 _SEGMENT_GAP = 0.08  # ... and may be broken (a disc, a pen over it) by this much
@@ -73,9 +74,15 @@ def locate_card(image: Image, mode: Mode = "accurate", hint: Corners | None = No
     if found is None:
         blur = np.asarray(cv2.GaussianBlur(work, (3, 3) if mode == "fast" else (5, 5), 0), np.uint8)
         quads = _candidates(blur, np.asarray(cv2.cvtColor(blur, cv2.COLOR_BGR2GRAY), np.uint8), mode)
-        if len(quads) == 0:
-            return None
-        found = _pick(work.astype(np.float32), quads, mode)
+        found = _pick(work.astype(np.float32), quads, mode) if len(quads) else (None, 0.0, True)
+        if mode == "accurate" and _small(found[0], work.shape[1], work.shape[0]):
+            # nothing found, or only something small: the card's outline may run into a sheet's
+            corners = _corner_quads(np.asarray(cv2.Canny(blur, 15, 45, L2gradient=True), np.uint8),
+                                    work.shape[1], work.shape[0])
+            if len(corners):  # picked among all again: a snap's reach depends on the quads snapped with it
+                other = _pick(work.astype(np.float32), np.concatenate([quads, corners]) if len(quads) else corners,
+                              mode)
+                found = other if other[0] is not None and other[1] > found[1] else found
     best, score, cut = found
     if best is None:
         return None
@@ -130,10 +137,9 @@ def _candidates(blur: Image, grey: Image, mode: Mode) -> Floats:
     min_area = _MIN_AREA * w * h
     k3 = np.ones((3, 3), np.uint8)
     masks: list[tuple[Image, int]] = []
-    edges = faint = np.zeros_like(grey)
+    edges = np.zeros_like(grey)
     for lo, hi in ((40, 120),) if mode == "fast" else ((15, 45), (40, 120)):
         edges = np.asarray(cv2.Canny(grey if mode == "fast" else blur, lo, hi, L2gradient=True), np.uint8)
-        faint = edges if lo == 15 else faint
         masks.append((np.asarray(cv2.dilate(edges, k3), np.uint8), cv2.RETR_LIST))  # holes: the inside
     masks.append((_solid(edges, max(w, h)), cv2.RETR_EXTERNAL))
     _, otsu = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
@@ -156,12 +162,15 @@ def _candidates(blur: Image, grey: Image, mode: Mode) -> Floats:
             if min_area <= area <= 0.97 * w * h:
                 quads.append(_hull_quad(hull))
                 areas.append(area)
-    corners = _corner_quads(faint, w, h) if mode == "accurate" else np.zeros((0, 4, 2))
     if not quads:
-        return corners
+        return np.zeros((0, 4, 2))
     q = clockwise(np.stack(quads))[np.argsort(-np.array(areas), kind="stable")]
-    q = _dedupe(q[_plausible(q, min_area)], 2.0)[: _MAX_CANDIDATES[mode]]
-    return np.concatenate([q, corners]) if len(corners) else q
+    return _dedupe(q[_plausible(q, min_area)], 2.0)[: _MAX_CANDIDATES[mode]]
+
+
+def _small(quad: Corners | None, w: int, h: int) -> bool:
+    """No quad, or one too small to be a card photographed to be read (a disc, a box on a sheet)."""
+    return quad is None or abs(float(quad_areas(quad[None])[0])) / (2 * w * h) < SMALL_FILL
 
 
 def _segments(edges: Image, w: int, h: int) -> Floats:
@@ -468,7 +477,7 @@ def _best(q: Floats, support: Floats, line: NDArray[np.bool_],
     rank = score * (0.8 + 0.2 * np.clip(np.abs(quad_areas(q)) / (2 * w * h) / 0.08, 0.0, 1.0))
     best = _outermost(q, score, int(np.argmax(rank)))
     fill = abs(float(quad_areas(q[best]))) / (2 * w * h)
-    least = MIN_SCORE + 0.15 * max(0.0, 1.0 - fill / 0.03)  # a small quad needs more: stamps, boxes
+    least = MIN_SCORE + 0.15 * max(0.0, 1.0 - fill / SMALL_FILL)  # a small quad needs more: stamps, boxes
     if score[best] < least:
         return None, 0.0, True
     # a side with paper beyond it is the card's printed border: near the image's edge, the paper

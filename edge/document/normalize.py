@@ -186,7 +186,14 @@ def place(raw: str, threshold: float = 80.0) -> tuple[Checked, float]:
 
 def authority(raw: str, threshold: float = 85.0) -> tuple[Checked, float]:
     """The issuing police unit of the front header, corrected to a known unit's spelling (rapidfuzz)."""
-    return _closest(re.sub(r"\s+", " ", normalize_text(raw)).strip(" ,.:").upper(), _gazetteer()[1], threshold)
+    text = re.sub(r"\s+", " ", normalize_text(raw)).strip(" ,.:").upper()
+    found = _closest(text, _gazetteer()[1], threshold)
+    if not found[0].valid and not fold_marks(text).startswith("cong"):
+        # every unit's name opens with "CÔNG AN": its first word faded or cut off ("AN TP HÀ NỘI")
+        whole = _closest(f"CÔNG {text}" if fold_marks(text).startswith("an ") else f"CÔNG AN {text}",
+                         _gazetteer()[1], threshold)
+        found = (whole[0], found[1]) if whole[0].valid else found  # scored as read, not as completed
+    return found
 
 
 @cache

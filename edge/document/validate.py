@@ -31,6 +31,10 @@ def _clean(text: str) -> str:
 def _capacity(text: str) -> norm.Checked:
     t = _clean(text).replace("cm³", "cm3").replace(" cm 3", " cm3")
     t = re.sub(r"(\d)\s*cm3$", r"\1 cm3", t)
+    # letters of a misread label before the number ("TẤ. h: 110"): the number is the value
+    tail = re.search(r"(?<![\w.,])\d[\d.,]*( cm3)?$", t)
+    if tail is not None and tail.start() > 0 and not re.fullmatch(r"[\d.,]+( cm3)?", t):
+        t = tail.group(0)
     return norm.Checked(t, bool(re.fullmatch(r"[\d.,]+( cm3)?", t)))
 
 

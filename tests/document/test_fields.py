@@ -71,6 +71,13 @@ def test_dated_line_title_number_and_issuing_unit_need_no_label() -> None:
     assert raw["last_issue_date"].text.startswith("Hà Nội")
     front, _ = side_scores(classify(lines), raw)
     assert front > 0
+    # "số" read in lower case after the title; the unit's first word faded ("AN TP HÀ NỘI")
+    title = classify([L(250, 110, 770, 140, "GIẤY CHỨNG NHẬN ĐĂNG KÝ XE Ô TÔ số: 628657")])
+    assert [v.text for v in title.values] == ["628657"] and title.labels[0][1] == "id"
+    front_result = side_result(SideType.FRONT, {"authority": Raw("AN TP HÀ NỘI", 0.9)})
+    assert front_result.info["issued_at"].text == "CÔNG AN TP HÀ NỘI"
+    assert side_result(SideType.BACK, {"capacity": Raw("TẤ. h: 110", 0.9)}).info["capacity"].text == "110"
+    assert side_result(SideType.BACK, {"capacity": Raw("1.998 cm3", 0.9)}).info["capacity"].text == "1.998 cm3"
 
 
 def test_back_side_from_dated_line_and_date_order_checked() -> None:
