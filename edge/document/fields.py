@@ -221,8 +221,22 @@ def classify(lines: list[Line]) -> Classified:
         if hit is not None:
             out.labels.append((line, hit[0]))
             continue
-        out.values.append(line)
+        if not _gloss(text):
+            out.values.append(line)
     return out
+
+
+_GLOSSES = [fold(w) for wordings in ENGLISH.values() for w in wordings if len(w) >= 5]
+GLOSS_MIN_SCORE = 80.0
+
+
+def _gloss(text: str) -> bool:
+    """A bilingual label's English gloss read as a line of its own ("lOwner's fu nane)"): no value."""
+    if "(" not in text and ")" not in text:
+        return False
+    t = fold(text.replace("(", " ").replace(")", " "))
+    hit = process.extractOne(t, _GLOSSES, scorer=fuzz.partial_ratio) if len(t) >= 4 else None
+    return hit is not None and hit[1] >= GLOSS_MIN_SCORE
 
 
 # A value on its label's row starts within this many card pixels of the label's end: text further

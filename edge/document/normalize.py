@@ -104,15 +104,19 @@ def dates_in_order(first: str, last: str) -> bool:
 
 
 # "ngày dd tháng mm năm yyyy" on letters without tone marks (any case)
-DATED_WORDS = (r"(?:n[a-z]{1,3}y|\b[a-z0-9]{1,4}y)\s*(?P<d>[0-9a-z]{1,3})\s*[a-z]{2,5}g\s*(?P<m>[0-9a-z]{1,3})"
-               r"\s*n[a-z]{1,2}m\s*(?P<y>[0-9oisbz]{4})")
+_NGAY_DAY = r"(?:n[a-z]{1,3}y|\b[a-z0-9]{1,4}y)\s*(?P<d>[0-9a-z]{1,3})"
+_MONTH_YEAR = r"\s*[a-z]{2,5}g\s*(?P<m>[0-9a-z]{1,3})\s*n[a-z]{1,2}m\s*(?P<y>[0-9oisbz]{4})"
+# (a dated line may have lost its place and "ngày" under the stamp: then the day is read in digits)
+DATED_WORDS = r"(?:" + _NGAY_DAY + r"|\b(?P<dd>\d{1,2}))" + _MONTH_YEAR
 DATED_LINE = re.compile(
     # matched on the letters without tone marks, tolerant of a letter misread inside the words
     # ("ngáày", "náng", "TVày") and of digits read as look-alike letters (fixed by calendar_date); a
     # day or month read as junk still leaves the place
-    r"^(?P<place>.+?)[,.:;]?\s*" + DATED_WORDS,
+    r"^(?P<place>.+?)[,.:;]?\s*" + _NGAY_DAY + _MONTH_YEAR,
     re.IGNORECASE,
 )
+BARE_DATED_LINE = re.compile(r"^(?P<place>.*?)[,.:;]?\s*\b(?P<d>\d{1,2})" + _MONTH_YEAR, re.IGNORECASE)
+NGAY_LEFT = re.compile(r"[,.:;]?\s*\b[a-z]{0,2}[a-z]y$", re.IGNORECASE)  # what is left of "ngày" before the day
 
 
 def base_letters(text: str) -> str:
@@ -123,10 +127,16 @@ def base_letters(text: str) -> str:
 def dated_line(raw: str) -> tuple[Checked, Checked] | None:
     """``Hà Nội, ngày 05 tháng 06 năm 2020`` -> (place ``Hà Nội``, date ``05/06/2020``)."""
     text = normalize_text(raw)
-    m = DATED_LINE.search(base_letters(text))
+    letters = base_letters(text)
+    m = DATED_LINE.search(letters) or BARE_DATED_LINE.search(letters)
     if not m:
         return None
-    place = text[m.start("place"): m.end("place")].strip(" ,.")
+    end = m.end("place")
+    if m.re is BARE_DATED_LINE and not re.search(r"[,.:;]", letters[end:m.start("d")]):
+        # a day in digits after what is left of "ngày" ("gày 19 tháng …"), not after a place and its comma
+        left = NGAY_LEFT.search(letters[:end])
+        end = left.start() if left is not None else end
+    place = text[m.start("place"): end].strip(" ,.")
     when = calendar_date(f"{m.group('d')}/{m.group('m')}/{m.group('y')}")
     return Checked(place, bool(place)), when
 

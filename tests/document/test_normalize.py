@@ -82,6 +82,10 @@ def test_address_ends_are_corrected_to_known_provinces_districts_and_wards() -> 
     ("Bắc Ninh: ngáày 28 tháng 07 năm 2022", "Bắc Ninh", "28/07/2022", True),  # a letter too many, a colon
     ("Thái Nguyên, ngay 5 thang 5 nam 2O10", "Thái Nguyên", "05/05/2010", True),  # "Nguy..." is not "ngày"
     ("Tây Ninh, ngày n tháng 03 năm 2022", "Tây Ninh", "n/03/2022", False),  # the day lost under the stamp
+    ("19 tháng 10 năm 2016", "", "19/10/2016", True),  # the place and "ngày" lost: the day in digits
+    ("Hà Nội, 19 tháng 10 năm 2016", "Hà Nội", "19/10/2016", True),
+    ("gày 19 tháng 10 năm 2016", "", "19/10/2016", True),  # what is left of "ngày" is no place
+    ("Hà Tây, 19 tháng 10 năm 2016", "Hà Tây", "19/10/2016", True),  # ... but a place before a comma is
 ])
 def test_dated_line_survives_misread_letters_and_keeps_the_place(raw: str, place: str, when: str,
                                                                  valid: bool) -> None:
