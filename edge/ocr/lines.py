@@ -46,7 +46,8 @@ MARK_AREA = 20  # pixels: a dot, a colon's dot, a tone mark
 GREY_SPECK = 6  # pixels: a grey speck on its own
 RULE_DOTS = 6  # dots in a chain that make it a dotted rule
 TALL_LINE = 1.8  # a line this many times the text's height may be text run into a stamp's arcs
-TRIM_CONTRAST = 2.0  # ... when its ink is this much denser in one text-high row than elsewhere
+TRIM_CONTRAST = 2.0
+COLON_TOUCH = 0.25  # a "colon" this close (in line heights) to the next letter is a thin letter broken in two  # ... when its ink is this much denser in one text-high row than elsewhere
 
 
 @dataclass(frozen=True)
@@ -313,7 +314,8 @@ def _group(letters: list[Frag], marks: NDArray[np.int32],
 
     A letter joins a line when it overlaps the line's row by half the smaller height and the
     gap is under ``gap`` times the line's height; a colon closes a line (what follows a label's
-    colon is its value, a line of its own).  Marks on the row (dots, commas, hyphens) join the
+    colon is its value, a line of its own) unless a letter all but touches it (a thin typeface's
+    letter broken into two dot-like bits).  Marks on the row (dots, commas, hyphens) join the
     same way but never start a line; the marks left over are returned (with their areas).
     """
     items = [(x0, y0, x1, y1, 1 if colon else 0, 0) for x0, y0, x1, y1, colon in letters]
@@ -325,9 +327,9 @@ def _group(letters: list[Frag], marks: NDArray[np.int32],
         best, best_gap = None, 1e9
         bh = y1 - y0
         for line in open_lines:
-            if line[4]:
-                continue
             lh = line[3] - line[1]
+            if line[4] and x0 - line[2] > COLON_TOUCH * lh:
+                continue
             overlap = min(line[3], y1) - max(line[1], y0)
             small = kind == 2 or bh < 0.6 * lh
             need = 0.3 * bh if small else 0.5 * min(bh, lh)  # a comma hangs below the row

@@ -145,3 +145,26 @@ def test_a_label_and_its_value_run_together_are_cut_into_their_two_rows() -> Non
     boxes = [d.as_tuple() for d in detect_lines(card)]
     assert max(iou(name.box, d) for d in boxes) >= 0.8
     assert max(iou(label.box, d) for d in boxes) >= 0.5
+
+
+def _typed(parts: list[tuple[int, str]], dots_at: int | None = None) -> np.ndarray:
+    from PIL import Image, ImageDraw
+
+    from edge.synth import fonts
+
+    img = Image.new("RGB", (700, 80), (235, 235, 228))
+    draw = ImageDraw.Draw(img)
+    font = fonts.load("texgyrecursor-regular.otf", 22)
+    for x, text in parts:
+        draw.text((x, 25), text, font=font, fill=(40, 40, 40))
+    if dots_at is not None:  # a thin letter broken into two dot-like bits, stacked like a colon
+        for y in (33, 41):
+            draw.rectangle((dots_at, y, dots_at + 2, y + 2), fill=(40, 40, 40))
+    return np.asarray(img)[:, :, ::-1].copy()
+
+
+def test_a_thin_letter_broken_into_two_dots_does_not_end_its_line_but_a_labels_colon_does() -> None:
+    broken = detect_lines(_typed([(60, "J"), (85, "27E-2131349")], dots_at=82))
+    assert len(broken) == 1 and broken[0].x0 < 70 and broken[0].x1 > 200
+    label = detect_lines(_typed([(60, "Số máy:"), (200, "JF27E-2131349")]))
+    assert len(label) == 2
