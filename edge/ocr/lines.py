@@ -47,7 +47,7 @@ GREY_SPECK = 6  # pixels: a grey speck on its own
 RULE_DOTS = 6  # dots in a chain that make it a dotted rule
 TALL_LINE = 1.8  # a line this many times the text's height may be text run into a stamp's arcs
 TRIM_CONTRAST = 2.0  # ... when its ink is this much denser in one text-high row than elsewhere
-COLON_TOUCH = 0.25  # line heights: a "colon" this close to the next letter is a thin letter broken in two
+COLON_TOUCH = 0.15  # line heights: a "colon" this close to the next letter is a thin letter broken in two
 
 
 @dataclass(frozen=True)

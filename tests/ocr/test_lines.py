@@ -164,7 +164,7 @@ def _typed(parts: list[tuple[int, str]], dots_at: int | None = None) -> np.ndarr
 
 
 def test_a_thin_letter_broken_into_two_dots_does_not_end_its_line_but_a_labels_colon_does() -> None:
-    broken = detect_lines(_typed([(60, "J"), (85, "27E-2131349")], dots_at=82))
+    broken = detect_lines(_typed([(60, "J"), (84, "27E-2131349")], dots_at=82))
     assert len(broken) == 1 and broken[0].x0 < 70 and broken[0].x1 > 200
     label = detect_lines(_typed([(60, "Số máy:"), (200, "JF27E-2131349")]))
     assert len(label) == 2
