@@ -221,9 +221,16 @@ def classify(lines: list[Line]) -> Classified:
         if hit is not None:
             out.labels.append((line, hit[0]))
             continue
-        if not _gloss(text):
+        m = NUMBER_AT_END.search(text)
+        if m is not None:  # "… MÔ TÔ, XE MÁY Số: 882895": the title's end read apart from its start
+            out.labels.append((_part(line, text, m.start(), m.start(1)), "id"))
+            out.values.append(_part(line, text, m.start(1), len(text)))
+        elif not _gloss(text):
             out.values.append(line)
     return out
+
+
+NUMBER_AT_END = re.compile(r"[Ss][ốoóồ0]\s*[:;]\s*(\d{5,8})\s*$")
 
 
 _GLOSSES = [fold(w) for wordings in ENGLISH.values() for w in wordings if len(w) >= 5]

@@ -54,6 +54,7 @@ def plate(raw: str) -> Checked:
         if not m:
             return Checked(s, False)
         head, number = m.groups()
+    head = re.sub(r"^[A-Z]{1,2}(?=\d{2}[A-Z])", "", head)  # specks read as letters before the province code
     if len(head) < 3:
         return Checked(s, False)
     code, series = head[:2].translate(TO_DIGIT), head[2:]

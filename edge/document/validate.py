@@ -20,6 +20,7 @@ from edge.schema import SIDE_FIELDS, FieldValue, SideResult, SideType
 INVALID = 0.3  # a value that fails its validator keeps at most this share of its confidence
 MISMATCH = 0.6  # ... one that disagrees with another field or side
 HOME_MATCH = 55.0  # a misread dated-line place this like the address's province is that province
+# (or a part of it read closely: "húc" for Vĩnh Phúc, the rest under the stamp)
 MIN_PLACE_LETTERS = 3  # a dated-line place read as fewer letters than this was not read at all
 ID_RE = re.compile(r"^\d{4,8}$")
 
@@ -28,14 +29,17 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", normalize_text(text)).strip(" :.,")
 
 
+CAPACITY = r"[\d.,]+( cm3| W)?"  # cylinder capacity, or an electric motor's power
+
+
 def _capacity(text: str) -> norm.Checked:
     t = _clean(text).replace("cm³", "cm3").replace(" cm 3", " cm3")
     t = re.sub(r"(\d)\s*cm3$", r"\1 cm3", t)
-    # letters of a misread label before the number ("TẤ. h: 110"): the number is the value
-    tail = re.search(r"(?<![\w.,])\d[\d.,]*( cm3)?$", t)
-    if tail is not None and tail.start() > 0 and not re.fullmatch(r"[\d.,]+( cm3)?", t):
-        t = tail.group(0)
-    return norm.Checked(t, bool(re.fullmatch(r"[\d.,]+( cm3)?", t)))
+    # letters of a misread label before the number ("TẤ. h: 110") or specks after it ("125 ng")
+    number = re.search(r"(?<![\w.,])\d[\d.,]*( cm3| W)?(?!\w)", t)
+    if number is not None and not re.fullmatch(CAPACITY, t):
+        t = number.group(0)
+    return norm.Checked(t, bool(re.fullmatch(CAPACITY, t)))
 
 
 def _id(text: str) -> norm.Checked:
@@ -87,7 +91,9 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
             place, when = parsed
             known, score = norm.place(place.text)
             if not known.valid and home is not None:
-                if fuzz.ratio(norm.fold_marks(place.text), norm.fold_marks(home)) >= HOME_MATCH:
+                read, where = norm.fold_marks(place.text), norm.fold_marks(home)
+                if fuzz.ratio(read, where) >= HOME_MATCH or (
+                        len(read.replace(" ", "")) >= MIN_PLACE_LETTERS and fuzz.partial_ratio(read, where) >= 90):
                     # a misread place like the province of the owner's address, where a vehicle is registered
                     known, score = norm.Checked(home, True), HOME_MATCH / 100
                 elif sum(c.isalpha() for c in place.text) < MIN_PLACE_LETTERS:

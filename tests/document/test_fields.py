@@ -78,6 +78,11 @@ def test_dated_line_title_number_and_issuing_unit_need_no_label() -> None:
     assert front_result.info["issued_at"].text == "CÔNG AN TP HÀ NỘI"
     assert side_result(SideType.BACK, {"capacity": Raw("TẤ. h: 110", 0.9)}).info["capacity"].text == "110"
     assert side_result(SideType.BACK, {"capacity": Raw("1.998 cm3", 0.9)}).info["capacity"].text == "1.998 cm3"
+    assert side_result(SideType.BACK, {"capacity": Raw("125 ng", 0.9)}).info["capacity"].text == "125"
+    assert side_result(SideType.BACK, {"capacity": Raw("1.200 W", 0.9)}).info["capacity"].text == "1.200 W"
+    # the title's end read apart from its start still gives the number
+    tail = classify([L(100, 100, 500, 120, "MÔ TÔ, XE MÁY Số: 882895")])
+    assert [v.text for v in tail.values] == ["882895"] and tail.labels[0][1] == "id"
 
 
 def test_back_side_from_dated_line_and_date_order_checked() -> None:
@@ -286,6 +291,10 @@ def test_a_misread_or_lost_registration_place_on_the_back_comes_from_the_owners_
                                         "last_issue_date": Raw("H, ngày 12 tháng 03 năm 2019", 0.9, ())})
     assert speck.info["issued_at"].text == "Thanh Hóa" and (speck.info["issued_at"].confidence or 0) <= INVALID
     assert speck.info["last_issue_date"].text == "12/03/2019"
+    # the end of the province read closely, its start under the stamp
+    part = side_result(SideType.BACK, {"address": Raw("Xóm 10, X. Tân Lập, H. Yên Lạc, Vĩnh Phúc", 0.95, ()),
+                                       "last_issue_date": Raw("húc, ngày 12 tháng 03 năm 2019", 0.9, ())})
+    assert part.info["issued_at"].text == "Vĩnh Phúc"
 
 
 def test_a_speck_read_as_one_before_a_value_is_not_part_of_it() -> None:

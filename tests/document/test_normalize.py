@@ -13,6 +13,7 @@ from edge.synth.values import dated_line, random_values
     ("29-B1 123.45", "29B1-123.45"), ("29B1 12345", "29B1-123.45"), ("29b1-123,45", "29B1-123.45"),
     ("29A-1234", "29A-1234"), ("51G-678.90", "51G-678.90"), ("29-AA 123.45", "29AA-123.45"),
     ("30A12345", "30A-123.45"), ("29B1-1234", "29B1-1234"), ("5lG-678.9O", "51G-678.90"),
+    ("JI53Y8-6470", "53Y8-6470"),  # specks read as letters before the province code
 ])
 def test_plates_are_printed_canonically(raw: str, canonical: str) -> None:
     checked = nz.plate(raw)
