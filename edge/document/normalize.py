@@ -227,12 +227,14 @@ def _ward_labels(wards: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _no_camel_case(text: str) -> str:
-    """A capital read after a small letter inside a word ("LậP") is a misread case: no printed
-    address word mixes them so ("1/16A", "KCN" and "TP." are not touched)."""
+    """A capital read after a small letter inside a word ("LậP"), or a second capital before small
+    letters ("VIệt"), is a misread case: no printed address word mixes them so ("1/16A", "KCN"
+    and "TP." are not touched)."""
     def fix(m: re.Match[str]) -> str:
         word = m.group(0)
         first = next((i for i, c in enumerate(word) if c.islower()), len(word))
-        return word[:first] + word[first:].lower()
+        head = word[:first] if first <= 1 or first == len(word) else word[0] + word[1:first].lower()
+        return head + word[first:].lower()
     return re.sub(r"[^\W\d_]+", fix, text)
 
 

@@ -99,6 +99,8 @@ def test_dated_line_survives_misread_letters_and_keeps_the_place(raw: str, place
 def test_a_capital_misread_inside_an_address_word_is_lowered() -> None:
     fixed = nz.address("Thôn 24, Phường Tân LậP, Thị xã Cửa Lò, Tỉnh Nghệ An")[0].text
     assert fixed.startswith("Thôn 24, Phường Tân Lập")
+    assert nz.address("Xóm 8, Thị trấn VIệt Yên, PHường 5, Bắc Giang")[0].text.startswith(
+        "Xóm 8, Thị trấn Việt Yên, Phường 5")  # a second capital before small letters
     kept = "Lô H25, KCN Hóc Môn, 1/16A Nguyễn Khuyến, TP Hồ Chí Minh"
     assert nz.address(kept)[0].text == kept
 
