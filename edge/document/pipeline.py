@@ -163,11 +163,12 @@ class Pipeline:
             return SideScan(None, reason, quad.corners, timings=timings)
         card = _timed(timings, "rectify", lambda: rectify(image, quad))
         boxes = _timed(timings, "lines", lambda: text_lines(card))
-        flipped = _timed(timings, "recognise", lambda: self._upside_down(card, boxes))
+        flipped, known = _timed(timings, "recognise", lambda: self._upside_down(card, boxes))
         if flipped:
             card = rotate180(card)
             boxes = _timed(timings, "lines", lambda: text_lines(card))
-        reads = _timed(timings, "recognise", lambda: self.recognizer.read([_crop(card, b) for b in boxes]))
+            known = {}
+        reads = _timed(timings, "recognise", lambda: self._read(card, boxes, known))
         lines = [fx.Line(b.as_tuple(), r.text, r.confidence) for b, r in zip(boxes, reads, strict=True)]
         t0 = time.perf_counter()
         classified = fx.classify(lines)
@@ -230,17 +231,25 @@ class Pipeline:
                 raw["last_issue_date"] = fx.Raw(text, conf)
                 return
 
-    def _upside_down(self, card: Image, boxes: list[LineBox]) -> bool:
-        """Read the widest lines as they are and turned over; the way that reads surer wins."""
+    def _upside_down(self, card: Image, boxes: list[LineBox]) -> tuple[bool, dict[int, LineRead]]:
+        """Read the widest lines as they are and turned over; the way that reads surer wins.  Also
+        the reads of those lines (by index) when the card is upright: they need not be read again."""
         if not boxes:
-            return False
-        widest = sorted(boxes, key=lambda b: b.width, reverse=True)[:ORIENT_LINES]
-        crops = [_crop(card, b) for b in widest]
-        upright = _sureness(self.recognizer.read(crops))
+            return False, {}
+        widest = sorted(range(len(boxes)), key=lambda i: boxes[i].width, reverse=True)[:ORIENT_LINES]
+        crops = [_crop(card, boxes[i]) for i in widest]
+        reads = self.recognizer.read(crops)
+        upright = _sureness(reads)
         if upright >= SURE_UPRIGHT:  # reads clearly as it is: no need to try it turned over
-            return False
+            return False, dict(zip(widest, reads, strict=True))
         turned = _sureness(self.recognizer.read([np.ascontiguousarray(c[::-1, ::-1]) for c in crops]))
-        return turned > upright
+        return turned > upright, ({} if turned > upright else dict(zip(widest, reads, strict=True)))
+
+    def _read(self, card: Image, boxes: list[LineBox], known: dict[int, LineRead]) -> list[LineRead]:
+        """Every line read, those already read (``known``, by index) taken as they are."""
+        todo = [i for i in range(len(boxes)) if i not in known]
+        fresh = dict(zip(todo, self.recognizer.read([_crop(card, boxes[i]) for i in todo]), strict=True))
+        return [known[i] if i in known else fresh[i] for i in range(len(boxes))]
 
 
 def _sureness(reads: list[LineRead]) -> float:
