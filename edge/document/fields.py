@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from edge.document.normalize import BRANDS, fold_marks
 from edge.document.normalize import DATED_WORDS as DATED_WORDS_PATTERN
 from edge.document.normalize import address as known_address
 from edge.document.normalize import authority as known_authority
-from edge.document.normalize import fold_marks
 from edge.ocr.charset import normalize_text
 from edge.synth.types import CARD_H, CARD_W
 
@@ -324,6 +324,8 @@ def extract(lines: list[Line]) -> dict[str, Raw]:
             found["last_issue_date"] = Raw(v.text, v.confidence, (v,))
             taken.add(i)
     _by_shape(found, values, taken)
+    if "brand" not in found:
+        _brand_by_name(found, values, taken)
     if "address" not in found:
         _address_by_shape(found, labels, values, taken)
     if "name" not in found:
@@ -386,6 +388,21 @@ def _by_shape(found: dict[str, Raw], values: list[Line], taken: set[int]) -> Non
                 found[key] = Raw(value, v.confidence * 0.9, (v,))
                 taken.add(i)
                 break
+
+
+BRAND_MIN_SCORE = 90.0
+
+
+def _brand_by_name(found: dict[str, Raw], values: list[Line], taken: set[int]) -> None:
+    """A brand label read too badly to match: a line that is a known brand's name, on its own
+    ("VINFAST"), is the brand."""
+    for i, v in enumerate(values):
+        text = re.sub(r"\s+", " ", v.text).strip(" .:;,").upper()
+        hit = process.extractOne(text, BRANDS, scorer=fuzz.ratio) if i not in taken and len(text) >= 3 else None
+        if hit is not None and hit[1] >= BRAND_MIN_SCORE:
+            found["brand"] = Raw(text, v.confidence * 0.9, (v,))
+            taken.add(i)
+            return
 
 
 def _address_by_shape(found: dict[str, Raw], labels: list[tuple[Line, str]], values: list[Line],

@@ -304,3 +304,10 @@ def test_a_speck_read_as_one_before_a_value_is_not_part_of_it() -> None:
     ])
     assert found["engine"].text == "F10A748375" and found["plate"].text == "32P3-0704"
     assert side_result(SideType.BACK, {"color": Raw("1 Đỏ", 0.9, ())}).info["color"].text == "Đỏ"
+
+
+def test_a_known_brand_on_a_line_of_its_own_is_the_brand_when_its_label_is_misread() -> None:
+    found = extract([L(49, 193, 94, 202, "Nhúãn h"), L(60, 215, 147, 233, "VINFAST"), L(374, 214, 419, 232, "VF 6")])
+    assert found["brand"].text == "VINFAST"
+    # a word that is no brand's name stays out of it
+    assert "brand" not in extract([L(49, 193, 94, 202, "Nhúãn h"), L(60, 215, 147, 233, "VIỆT NAM")])
