@@ -215,7 +215,7 @@ def classify(lines: list[Line]) -> Classified:
         if split is not None:
             label, key, value = split
             out.labels.append((label, key))
-            if value is not None and value.text:
+            if value is not None and value.text and not _gloss(value.text):
                 out.values.append(value)
             continue
         if hit is not None:

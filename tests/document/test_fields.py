@@ -309,5 +309,8 @@ def test_a_speck_read_as_one_before_a_value_is_not_part_of_it() -> None:
 def test_a_known_brand_on_a_line_of_its_own_is_the_brand_when_its_label_is_misread() -> None:
     found = extract([L(49, 193, 94, 202, "Nhúãn h"), L(60, 215, 147, 233, "VINFAST"), L(374, 214, 419, 232, "VF 6")])
     assert found["brand"].text == "VINFAST"
+    # the gloss read after a label's colon is no value either
+    glossed = classify([L(50, 40, 280, 55, "Tên chủ xe: lOwner's full nane)")])
+    assert glossed.labels[0][1] == "name" and not glossed.values
     # a word that is no brand's name stays out of it
     assert "brand" not in extract([L(49, 193, 94, 202, "Nhúãn h"), L(60, 215, 147, 233, "VIỆT NAM")])
