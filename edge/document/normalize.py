@@ -34,6 +34,12 @@ BRANDS = (
 )
 
 
+# Words the paint colour is written in: colours, and the words that qualify them
+COLOR_WORDS = ("Trắng", "Đen", "Đỏ", "Xanh", "Bạc", "Ghi", "Vàng", "Nâu", "Xám", "Cam", "Hồng", "Tím", "Be",
+               "Kem", "dương", "ngọc", "trai", "nhám", "đô", "lá", "lục", "rêu", "đậm", "nhạt")
+COLOR_MATCH = 80.0
+
+
 @dataclass(frozen=True)
 class Checked:
     """A value in canonical form and whether it is a possible value for its field."""
@@ -67,6 +73,40 @@ def plate(raw: str) -> Checked:
     valid = (bool(PLATE_RE.match(text)) and 1 <= len(letters) <= 2
              and (letters in SPECIAL_SERIES or all(c in SERIES_LETTERS for c in letters)))
     return Checked(text, valid)
+
+
+def color(raw: str) -> Checked:
+    """``Gh i - Đen`` -> ``Ghi - Đen``, ``Trắnq`` -> ``Trắng``: each word put right to the colour
+    word it was read as (a word broken by a gap joined first), when every word is one closely and
+    only one; a colour of other words, or a word as like two colours ("am": Cam or Xám), is left
+    as read."""
+    text = re.sub(r"\s+", " ", normalize_text(raw)).strip(" .,:;")
+    parts = [p.strip() for p in re.split(r"\s*-\s*", text) if p.strip()]
+    folded = {fold_marks(w) for w in COLOR_WORDS}
+    fixed: list[str] = []
+    for part in parts:
+        words, out = part.split(" "), list[str]()
+        while words:
+            if len(words) > 1 and fold_marks(words[0]) not in folded and fold_marks(words[0] + words[1]) in folded:
+                words = [words[0] + words[1], *words[2:]]
+            word = _color_word(words[0])
+            if word is None:
+                return Checked(text, bool(text))
+            out.append(word[0].upper() + word[1:] if not out else word[0].lower() + word[1:])
+            words = words[1:]
+        fixed.append(" ".join(out))
+    return Checked(" - ".join(fixed), bool(fixed))
+
+
+def _color_word(read: str) -> str | None:
+    """The one colour word ``read`` is closest to (letters first, then marks), or None."""
+    scores = [(fuzz.ratio(fold_marks(read), fold_marks(w)), fuzz.ratio(read.lower(), w.lower()), w)
+              for w in COLOR_WORDS]
+    scores.sort(reverse=True)
+    best = scores[0]
+    if best[0] < COLOR_MATCH or scores[1][:2] == best[:2]:
+        return None
+    return best[2]
 
 
 def plate_province_code(plate_text: str) -> str | None:

@@ -70,7 +70,7 @@ def _checked(key: str, text: str) -> tuple[norm.Checked, float]:
         return norm.address(text)[0], 1.0
     if key == "color":  # a colour is words: a speck read as a digit or a mark before it is not part of it
         t = re.sub(r"^(?:[^\w\s]|\d|_)+\s+", "", _clean(text))
-        return norm.Checked(t, bool(t)), 1.0
+        return norm.color(t), 1.0
     if key == "model":
         t = _clean(text).upper()
         return norm.Checked(t, bool(t)), 1.0

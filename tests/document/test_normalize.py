@@ -146,3 +146,11 @@ def test_a_speck_read_as_a_letter_before_a_family_name_is_dropped_but_a_one_lett
     # a family name of its own (or too short to tell) stays whole
     assert name("KHA VĂN AN").text == "KHA VĂN AN"
     assert name("ĐINH VĂN AN").text == "ĐINH VĂN AN"
+
+
+def test_a_colour_misread_or_broken_by_a_gap_is_its_colour_word_unless_unknown_or_ambiguous() -> None:
+    assert nz.color("Gh i - Đen").text == "Ghi - Đen"
+    assert nz.color("Trắnq").text == "Trắng" and nz.color("đỏ").text == "Đỏ"
+    assert nz.color("Đỏ đô").text == "Đỏ đô" and nz.color("Trắng ngọc trai").text == "Trắng ngọc trai"
+    assert nz.color("Màu lạ").text == "Màu lạ"  # words that are no colour: as read
+    assert nz.color("Đạc").text == "Đạc"  # too far from any colour (Bạc?): as read
