@@ -200,7 +200,7 @@ def classify(lines: list[Line]) -> Classified:
         if kind is not None and not is_dated(text):
             out.headings.setdefault(kind, []).append(line)
             # "GIẤY CHỨNG NHẬN … Số: 741459": the number read together with the title
-            m = re.search(r"[Ss][ốoóồ0]\s*[:;]?\s*(\d\S*)\s*$", text)
+            m = re.search(r"[Ss][ốoóồ0]\s*[:;,.]?\s*(\d\S*)\s*$", text)
             if kind == "title" and m:
                 cut = line.box[0] + round((line.box[2] - line.box[0]) * m.start() / len(text))
                 label = Line((cut, line.box[1], cut + 1, line.box[3]), "Số:", line.confidence)
@@ -230,7 +230,7 @@ def classify(lines: list[Line]) -> Classified:
     return out
 
 
-NUMBER_AT_END = re.compile(r"[Ss][ốoóồ0]\s*[:;]\s*(\d{5,8})\s*$")
+NUMBER_AT_END = re.compile(r"[Ss][ốoóồ0]\s*[:;,.]\s*(\d{5,8})\s*$")
 
 
 _GLOSSES = [fold(w) for wordings in ENGLISH.values() for w in wordings if len(w) >= 5]

@@ -74,6 +74,8 @@ def test_dated_line_title_number_and_issuing_unit_need_no_label() -> None:
     # "số" read in lower case after the title; the unit's first word faded ("AN TP HÀ NỘI")
     title = classify([L(250, 110, 770, 140, "GIẤY CHỨNG NHẬN ĐĂNG KÝ XE Ô TÔ số: 628657")])
     assert [v.text for v in title.values] == ["628657"] and title.labels[0][1] == "id"
+    comma = classify([L(120, 120, 930, 150, "GIẤY CHỨNG NHẬN ĐĂNG KÝ XE MÔ TÔ, XE MÁY số, 878675")])
+    assert [v.text for v in comma.values] == ["878675"]  # the colon read as a comma
     front_result = side_result(SideType.FRONT, {"authority": Raw("AN TP HÀ NỘI", 0.9)})
     assert front_result.info["issued_at"].text == "CÔNG AN TP HÀ NỘI"
     assert side_result(SideType.BACK, {"capacity": Raw("TẤ. h: 110", 0.9)}).info["capacity"].text == "110"
