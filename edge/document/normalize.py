@@ -185,6 +185,8 @@ def dated_line(raw: str) -> tuple[Checked, Checked] | None:
 def vin(raw: str) -> Checked:
     """Chassis numbers: 17 VIN characters (no I, O, Q: read as 1, 0, 0); shorter old frames allowed."""
     s = re.sub(r"[\s\-.]", "", normalize_text(raw).upper()).translate(VIN_LOOKALIKES)
+    if len(s) == 17 and s.startswith("R1"):  # no maker code starts "R1"; Vietnam's start "RL"
+        s = "RL" + s[2:]
     valid = 10 <= len(s) <= 17 and set(s) <= VIN_CHARS and (len(s) != 17 or s[0] != "0")
     return Checked(s, valid)
 

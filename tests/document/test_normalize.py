@@ -48,6 +48,7 @@ def test_vin_engine_brand_name() -> None:
     assert nz.vin("RLHJC52O7AY123456").text == "RLHJC5207AY123456"
     assert nz.vin("RLHJC5207AY12345").valid  # 16 characters: an older frame number is allowed
     assert not nz.vin("RLHJC5207AY12345!").valid
+    assert nz.vin("R1HHC1218BY188215").text == "RLHHC1218BY188215"  # "L" read as "1" in the maker code
     assert not nz.engine("JC5").valid
     assert nz.brand("H0NDA")[0].text == "HONDA" and nz.brand("TOYTA")[0].text == "TOYOTA"
     assert not nz.brand("ZXQW")[0].valid
