@@ -61,6 +61,7 @@ LABEL_MIN_SCORE = 80.0
 SHAPE_EVIDENCE = 0.75
 DATED_WORDS = re.compile(DATED_WORDS_PATTERN, re.IGNORECASE)
 # where a bilingual label's English gloss starts: a bracket, or a slash that is not a date's
+SO_WORD = r"[Ss][ốoóồ0]"  # "Số", the certificate number's label, as it is read
 GLOSS = re.compile(r"\(|(?<!\d)/|/(?!\d)")
 
 
@@ -200,7 +201,7 @@ def classify(lines: list[Line]) -> Classified:
         if kind is not None and not is_dated(text):
             out.headings.setdefault(kind, []).append(line)
             # "GIẤY CHỨNG NHẬN … Số: 741459": the number read together with the title
-            m = re.search(r"[Ss][ốoóồ0]\s*[:;,.]?\s*(\d\S*)\s*$", text)
+            m = re.search(SO_WORD + r"\s*[:;,.]?\s*(\d\S*)\s*$", text)
             if kind == "title" and m:
                 cut = line.box[0] + round((line.box[2] - line.box[0]) * m.start() / len(text))
                 label = Line((cut, line.box[1], cut + 1, line.box[3]), "Số:", line.confidence)
@@ -230,7 +231,7 @@ def classify(lines: list[Line]) -> Classified:
     return out
 
 
-NUMBER_AT_END = re.compile(r"[Ss][ốoóồ0]\s*[:;,.]\s*(\d{5,8})\s*$")
+NUMBER_AT_END = re.compile(SO_WORD + r"\s*[:;,.]\s*(\d{5,8})\s*$")  # on any line: a separator and a whole number
 
 
 _GLOSSES = [fold(w) for wordings in ENGLISH.values() for w in wordings if len(w) >= 5]

@@ -74,14 +74,14 @@ def locate_card(image: Image, mode: Mode = "accurate", hint: Corners | None = No
     if found is None:
         blur = np.asarray(cv2.GaussianBlur(work, (3, 3) if mode == "fast" else (5, 5), 0), np.uint8)
         quads = _candidates(blur, np.asarray(cv2.cvtColor(blur, cv2.COLOR_BGR2GRAY), np.uint8), mode)
-        found = _pick(work.astype(np.float32), quads, mode) if len(quads) else (None, 0.0, True)
+        work32 = work.astype(np.float32)
+        found = _pick(work32, quads, mode) if len(quads) else (None, 0.0, True)
         if mode == "accurate" and _small(found[0], work.shape[1], work.shape[0]):
             # nothing found, or only something small: the card's outline may run into a sheet's
             corners = _corner_quads(np.asarray(cv2.Canny(blur, 15, 45, L2gradient=True), np.uint8),
                                     work.shape[1], work.shape[0])
             if len(corners):  # picked among all again: a snap's reach depends on the quads snapped with it
-                other = _pick(work.astype(np.float32), np.concatenate([quads, corners]) if len(quads) else corners,
-                              mode)
+                other = _pick(work32, np.concatenate([quads, corners]) if len(quads) else corners, mode)
                 found = other if other[0] is not None and other[1] > found[1] else found
     best, score, cut = found
     if best is None:

@@ -83,8 +83,7 @@ def text_lines(card: Image, params: LineParams | None = None) -> list[LineBox]:
     """Line boxes of a rectified card, less the specks of its printed border (no text lies there)."""
     h, w = card.shape[:2]
     mx, my = EDGE_BAND * w, 0.6 * EDGE_BAND * w
-    found = detect_lines(card) if params is None else detect_lines(card, params)
-    return [b for b in found
+    return [b for b in detect_lines(card, params or LineParams())
             if b.x1 > mx and b.x0 < w - mx and b.y1 > my and b.y0 < h - my and b.width >= 0.5 * b.height]
 
 
@@ -164,17 +163,16 @@ class Pipeline:
         card = _timed(timings, "rectify", lambda: rectify(image, quad))
         boxes = _timed(timings, "lines", lambda: text_lines(card))
         flipped, known = _timed(timings, "recognise", lambda: self._upside_down(card, boxes))
-        if flipped:
+        if flipped:  # nothing read is kept (``known`` is empty): the lines are found again
             card = rotate180(card)
             boxes = _timed(timings, "lines", lambda: text_lines(card))
-            known = {}
         reads = _timed(timings, "recognise", lambda: self._read(card, boxes, known))
         lines = [fx.Line(b.as_tuple(), r.text, r.confidence) for b, r in zip(boxes, reads, strict=True)]
         t0 = time.perf_counter()
         classified = fx.classify(lines)
         raw = fx.extract(lines)
         if _wants_second_look(classified, raw):
-            # a label without its value: the value may be typed too faint for the first look
+            # a label without its value, or a name read as a few letters: typed too faint for the first look
             t1 = time.perf_counter()
             more, replaced = _timed(timings, "lines", lambda: faint_lines(card, boxes))
             if more:
@@ -243,7 +241,8 @@ class Pipeline:
         if upright >= SURE_UPRIGHT:  # reads clearly as it is: no need to try it turned over
             return False, dict(zip(widest, reads, strict=True))
         turned = _sureness(self.recognizer.read([np.ascontiguousarray(c[::-1, ::-1]) for c in crops]))
-        return turned > upright, ({} if turned > upright else dict(zip(widest, reads, strict=True)))
+        flipped = turned > upright
+        return flipped, ({} if flipped else dict(zip(widest, reads, strict=True)))
 
     def _read(self, card: Image, boxes: list[LineBox], known: dict[int, LineRead]) -> list[LineRead]:
         """Every line read, those already read (``known``, by index) taken as they are."""

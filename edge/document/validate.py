@@ -20,7 +20,7 @@ from edge.schema import SIDE_FIELDS, FieldValue, SideResult, SideType
 INVALID = 0.3  # a value that fails its validator keeps at most this share of its confidence
 MISMATCH = 0.6  # ... one that disagrees with another field or side
 HOME_MATCH = 55.0  # a misread dated-line place this like the address's province is that province
-# (or a part of it read closely: "húc" for Vĩnh Phúc, the rest under the stamp)
+HOME_PART_MATCH = 90.0  # ... or a part of it read this closely ("húc" for Vĩnh Phúc, the rest under the stamp)
 MIN_PLACE_LETTERS = 3  # a dated-line place read as fewer letters than this was not read at all
 ID_RE = re.compile(r"^\d{4,8}$")
 
@@ -29,14 +29,15 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", normalize_text(text)).strip(" :.,")
 
 
-CAPACITY = r"[\d.,]+( cm3| W)?"  # cylinder capacity, or an electric motor's power
+CAPACITY_UNIT = r"( cm3| W)?"  # cylinder capacity, or an electric motor's power
+CAPACITY = r"[\d.,]+" + CAPACITY_UNIT
 
 
 def _capacity(text: str) -> norm.Checked:
     t = _clean(text).replace("cm³", "cm3").replace(" cm 3", " cm3")
     t = re.sub(r"(\d)\s*cm3$", r"\1 cm3", t)
     # letters of a misread label before the number ("TẤ. h: 110") or specks after it ("125 ng")
-    number = re.search(r"(?<![\w.,])\d[\d.,]*( cm3| W)?(?!\w)", t)
+    number = re.search(r"(?<![\w.,])\d[\d.,]*" + CAPACITY_UNIT + r"(?!\w)", t)
     if number is not None and not re.fullmatch(CAPACITY, t):
         t = number.group(0)
     return norm.Checked(t, bool(re.fullmatch(CAPACITY, t)))
@@ -92,11 +93,12 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
             known, score = norm.place(place.text)
             if not known.valid and home is not None:
                 read, where = norm.fold_marks(place.text), norm.fold_marks(home)
+                letters = sum(c.isalpha() for c in place.text)
                 if fuzz.ratio(read, where) >= HOME_MATCH or (
-                        len(read.replace(" ", "")) >= MIN_PLACE_LETTERS and fuzz.partial_ratio(read, where) >= 90):
+                        letters >= MIN_PLACE_LETTERS and fuzz.partial_ratio(read, where) >= HOME_PART_MATCH):
                     # a misread place like the province of the owner's address, where a vehicle is registered
                     known, score = norm.Checked(home, True), HOME_MATCH / 100
-                elif sum(c.isalpha() for c in place.text) < MIN_PLACE_LETTERS:
+                elif letters < MIN_PLACE_LETTERS:
                     # a place read as a speck or two under the stamp: as good as lost (below)
                     known, score = norm.Checked(home, True), INVALID
             texts["issued_at"] = (known.text, dated.confidence * (score if known.valid else INVALID))

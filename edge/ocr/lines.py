@@ -302,8 +302,10 @@ def detect_lines(card: UInt8, params: LineParams = LineParams()) -> list[LineBox
     letters, marks = _split_marks(comps, params)
     lines, leftover = _group(letters, marks, params.word_gap)
     _attach_marks(lines, leftover)
-    _split_rows(lines, ink)
-    _trim_tall(lines, ink)
+    text_h = _text_height(lines)
+    if text_h is not None:
+        _split_rows(lines, ink, text_h)
+        _trim_tall(lines, ink, text_h)
     lines.sort(key=lambda b: ((b[1] + b[3]) // 2 // 12, b[0]))
     return [LineBox(*b[:4]) for b in lines if b[3] - b[1] >= params.min_height and b[2] - b[0] >= 4]
 
@@ -356,18 +358,20 @@ def _text_height(lines: list[list[int]]) -> int | None:
     return int(np.median(wide)) if len(wide) >= 3 else None
 
 
-def _split_rows(lines: list[list[int]], ink: UInt8) -> None:
+def _tall(box: list[int], text_h: int) -> bool:
+    """A line far taller than the text around it (and wide enough to be text)."""
+    return box[3] - box[1] > TALL_LINE * text_h and box[2] - box[0] >= 3 * text_h
+
+
+def _split_rows(lines: list[list[int]], ink: UInt8, text_h: int) -> None:
     """A line as tall as two lines of text whose ink lies in two rows with a clear gap between
     (a small label and its value printed close under it, run together by a tone mark) is cut in
     two, each part as wide as its own ink; a part must span its width like text does (not the
     sparse arcs of a stamp) and be at least half as tall as text."""
-    text_h = _text_height(lines)
-    if text_h is None:
-        return
     for b in list(lines):
-        x0, y0, x1, y1 = b[:4]
-        if y1 - y0 <= TALL_LINE * text_h or x1 - x0 < 3 * text_h:
+        if not _tall(b, text_h):
             continue
+        x0, y0, x1, y1 = b[:4]
         box = ink[y0:y1, x0:x1] > 0
         rows = box.sum(axis=1)
         low = rows <= 0.04 * rows.max()
@@ -389,17 +393,14 @@ def _split_rows(lines: list[list[int]], ink: UInt8) -> None:
             lines.append(parts[1])
 
 
-def _trim_tall(lines: list[list[int]], ink: UInt8) -> None:
+def _trim_tall(lines: list[list[int]], ink: UInt8, text_h: int) -> None:
     """A line far taller than the text around it, whose ink sits mostly in one row of text height
     (a line run into the arcs of a faded stamp's ring or a signature), is cut to that row; a line
     printed large (a plate) has its ink spread over its height and is left alone."""
-    text_h = _text_height(lines)
-    if text_h is None:
-        return
     for b in lines:
-        x0, y0, x1, y1 = b[:4]
-        if y1 - y0 <= TALL_LINE * text_h or x1 - x0 < 3 * text_h:
+        if not _tall(b, text_h):
             continue
+        x0, y0, x1, y1 = b[:4]
         rows = (ink[y0:y1, x0:x1] > 0).sum(axis=1).astype(np.float64)
         win = text_h + 4
         sums = np.convolve(rows, np.ones(win), mode="valid")
