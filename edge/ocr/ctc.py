@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 class Decoded:
     ids: list[int]
     char_probs: list[float]  # probability of each emitted character (max over its frames)
+    frames: list[int]  # the step where each emitted character's probability peaked
 
     @property
     def confidence(self) -> float:
@@ -33,12 +34,15 @@ def greedy_decode(probs: NDArray[np.float32], length: int | None = None) -> Deco
     best_p = steps[np.arange(len(best)), best]
     ids: list[int] = []
     char_probs: list[float] = []
+    frames: list[int] = []
     prev = 0
-    for k, p in zip(best.tolist(), best_p.tolist(), strict=True):
+    for t, (k, p) in enumerate(zip(best.tolist(), best_p.tolist(), strict=True)):
         if k != 0 and k != prev:
             ids.append(k)
             char_probs.append(p)
-        elif k != 0 and k == prev:
-            char_probs[-1] = max(char_probs[-1], p)
+            frames.append(t)
+        elif k != 0 and k == prev and p > char_probs[-1]:
+            char_probs[-1] = p
+            frames[-1] = t
         prev = k
-    return Decoded(ids, char_probs)
+    return Decoded(ids, char_probs, frames)

@@ -12,6 +12,7 @@ from edge.errors import ImageError
 from edge.ocr.charset import Codec
 from edge.ocr.ctc import greedy_decode, softmax
 from edge.ocr.preprocess import TIME_STRIDE, batch, bucket_width, resize_line
+from edge.ocr.syllables import correct_words, read_letters
 from edge.runtime.base import InferenceRuntime
 from edge.runtime.manifest import load_manifest, verified_path
 from edge.runtime.registry import Backend, load_runtime
@@ -33,10 +34,12 @@ class LineRead:
 class Recognizer:
     """A loaded line recogniser; build once per process and reuse."""
 
-    def __init__(self, runtime: InferenceRuntime, alphabet: str, max_batch: int = 32) -> None:
+    def __init__(self, runtime: InferenceRuntime, alphabet: str, max_batch: int = 32,
+                 syllables: bool = True) -> None:
         self.runtime = runtime
         self.codec = Codec(alphabet)
         self.max_batch = max_batch
+        self.syllables = syllables  # re-mark words that are no Vietnamese syllable (edge.ocr.syllables)
 
     @classmethod
     def load(cls, models_dir: Path, backend: Backend = "onnx", precision: str = "int8",
@@ -72,10 +75,16 @@ class Recognizer:
                 probs = softmax(logits.reshape(len(chunk), -1, logits.shape[-1]))  # (N, [1,] T, C) -> (N, T, C)
                 for row, i in enumerate(chunk):
                     steps = -(-lines[i].shape[1] // TIME_STRIDE)
-                    decoded = greedy_decode(probs[row], steps)
-                    results[i] = LineRead(self.codec.decode(decoded.ids), decoded.confidence,
-                                          tuple(decoded.char_probs))
+                    results[i] = self._decode(probs[row], steps)
         return [r for r in results if r is not None]
+
+    def _decode(self, probs: NDArray[np.float32], steps: int) -> LineRead:
+        decoded = greedy_decode(probs, steps)
+        letters = read_letters(decoded, self.codec.alphabet)
+        if self.syllables:
+            letters = correct_words(letters, probs, self.codec.alphabet)
+        char_probs = tuple(letter.prob for letter in letters)
+        return LineRead("".join(letter.char for letter in letters), min(char_probs, default=0.0), char_probs)
 
 
 def read_line_files(paths: list[Path], recognizer: Recognizer) -> list[tuple[Path, LineRead | str]]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from edge.ocr.charset import TONE_MARKS, VOWEL_BASES, charset
+from edge.ocr.syllables import COMMON_RHYMES
 from edge.synth.draw import Rng, Weighted, data_json, digits, pick, small, uniform_int, unit, wpick
 from edge.synth.places import name_data, place_data, random_address, random_company_name, random_person_name
 from edge.synth.types import VehicleKind
@@ -49,15 +50,6 @@ def _tone_bearer(rhyme: str) -> int:
     return vowels[0]
 
 
-_RHYMES = (
-    "a ai ao au ay an ang anh ac ach at am ap oa oai oan oang oanh oat oac oay "
-    "ăn ăng ăc ăt ăm ăp oăn oăng oăt oăc ân âng âc ât âm âp âu ây uân uât uây "
-    "e eo en eng et ec em ep oe oen oet oeo ê êu ên ênh êt êch êm êp iêu iên iêng iêt iêc iêm iêp "
-    "yêu yên yêt uyên uyêt uê uênh i ia iu in inh it ich im ip "
-    "o oi on ong ot oc om op oong ô ôi ôn ông ôt ôc ôm ôp uôi uôn uông uôt uôc uôm "
-    "ơ ơi ơn ơt ơm ơp ươi ươu ươn ương ươt ươc ươm ươp uơ u ua ui un ung ut uc um up "
-    "ư ưa ưi ưu ưn ưng ưt ưc ưm y uy uyn uynh uyt uych uyu"
-)
 
 _ONSETS = Weighted.of([
     ("", 5), ("b", 3), ("c", 4), ("ch", 3), ("d", 3), ("đ", 4), ("g", 2), ("gi", 2), ("h", 4), ("kh", 3),
@@ -77,7 +69,7 @@ class _Rhyme:
 @cache
 def _rhymes_by_vowel() -> dict[str, tuple[_Rhyme, ...]]:
     out: dict[str, list[_Rhyme]] = {v: [] for v in VOWEL_BASES}
-    for r in _RHYMES.split():
+    for r in COMMON_RHYMES.split():
         i = _tone_bearer(r)
         out[r[i]].append(_Rhyme(r, i, r.endswith(("c", "ch", "p", "t"))))
     return {v: tuple(rs) for v, rs in out.items()}

@@ -1,0 +1,183 @@
+"""Vietnamese syllables: which spellings can be one, and a read word put right to the nearest that can.
+
+A Vietnamese word is one syllable: an onset consonant (or none), a rhyme from a closed list and
+at most one tone mark, and a rhyme that ends in a stop (c, ch, p, t) takes the acute or the
+dot-below tone, never another or none. A word read as no such syllable ("TUỞNG": "uơ" is never followed by a consonant;
+"Quôc": a stop with no tone) has a misread mark; the recogniser's own probabilities at that
+letter usually hold the right one close behind, and `correct_words` takes it when the read
+letters' marks can be changed into a syllable for little probability. Words with digits beside
+them (plates, engine and chassis numbers) and words with no syllable among their variants
+(HONDA, Model, TAXI) are left as read.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from itertools import product
+
+import numpy as np
+from numpy.typing import NDArray
+
+from edge.ocr.ctc import Decoded
+
+# The rhymes of Vietnamese (toneless, modern spelling). The training-line generator draws from
+# COMMON_RHYMES; the rare ones are spelt right too (khuya, bâng khuâng, yếm, nguệch, soóc …).
+COMMON_RHYMES = (
+    "a ai ao au ay an ang anh ac ach at am ap oa oai oan oang oanh oat oac oay "
+    "ăn ăng ăc ăt ăm ăp oăn oăng oăt oăc ân âng âc ât âm âp âu ây uân uât uây "
+    "e eo en eng et ec em ep oe oen oet oeo ê êu ên ênh êt êch êm êp iêu iên iêng iêt iêc iêm iêp "
+    "yêu yên yêt uyên uyêt uê uênh i ia iu in inh it ich im ip "
+    "o oi on ong ot oc om op oong ô ôi ôn ông ôt ôc ôm ôp uôi uôn uông uôt uôc uôm "
+    "ơ ơi ơn ơt ơm ơp ươi ươu ươn ương ươt ươc ươm ươp uơ u ua ui un ung ut uc um up "
+    "ư ưa ưi ưu ưn ưng ưt ưc ưm y uy uyn uynh uyt uych uyu"
+)
+RARE_RHYMES = "oach oam oăm uâng uya uêch yêm yêng ooc ôông uơi"
+# Onsets, longest first; f j w z spell loan words and minority-language names (Cư M'gar, Đắk Lắk).
+ONSETS = ("ngh", "ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr",
+          "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "f", "j", "w", "z", "")
+TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # grave, acute, tilde, hook above, dot below
+STOP_TONES = frozenset("\u0301\u0323")
+STOPS = ("c", "ch", "p", "t")
+
+MAX_COST = 2.5  # the most log-probability a word's marks may lose to become a syllable
+MIN_VARIANT_P = 1e-4  # a letter's variants below this probability at its frame are not tried
+MAX_COMBINATIONS = 4096
+
+
+@cache
+def rhymes() -> frozenset[str]:
+    return frozenset((COMMON_RHYMES + " " + RARE_RHYMES).split())
+
+
+@cache
+def is_syllable(word: str) -> bool:
+    """Whether ``word`` (any case, NFC) is spelt as one Vietnamese syllable."""
+    nfd = unicodedata.normalize("NFD", word.lower())
+    tones = [c for c in nfd if c in TONES]
+    if len(tones) > 1:
+        return False
+    bare = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in TONES))
+    for onset in ONSETS:
+        if not bare.startswith(onset):
+            continue
+        rest = bare[len(onset):]
+        for rhyme in (rest, "u" + rest) if onset == "qu" else (rest,):  # quỳnh: qu + uynh
+            if rhyme in rhymes() and (not rhyme.endswith(STOPS) or (tones and tones[0] in STOP_TONES)):
+                return True
+    return False
+
+
+def base_letter(ch: str) -> str:
+    """The letter without any mark: ``ữ`` -> ``u``, ``Đ`` -> ``D``."""
+    stripped = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+    return {"đ": "d", "Đ": "D"}.get(stripped, stripped)
+
+
+@cache
+def _variants(alphabet: str) -> dict[str, tuple[str, ...]]:
+    """Each marked-or-markable letter of ``alphabet`` -> the letters with its base, itself first."""
+    by_base: dict[str, list[str]] = {}
+    for ch in alphabet:
+        if ch.isalpha():
+            by_base.setdefault(base_letter(ch), []).append(ch)
+    out: dict[str, tuple[str, ...]] = {}
+    for ch in alphabet:
+        if ch.isalpha():
+            group = by_base[base_letter(ch)]
+            if len(group) > 1:
+                out[ch] = (ch, *(c for c in group if c != ch))
+    return out
+
+
+@dataclass(frozen=True)
+class Letter:
+    char: str
+    frame: int  # the CTC step where this letter peaked
+    prob: float
+
+
+def read_letters(decoded: Decoded, alphabet: str) -> list[Letter]:
+    """The letters of a greedy CTC decode, each with its frame and probability."""
+    return [Letter(alphabet[k - 1], t, p)
+            for k, t, p in zip(decoded.ids, decoded.frames, decoded.char_probs, strict=True)]
+
+
+def _words(letters: list[Letter]) -> list[tuple[int, int]]:
+    """Spans [start, end) of letter runs with no digit or apostrophe beside them."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(letters):
+        if not letters[i].char.isalpha():
+            i += 1
+            continue
+        j = i
+        while j < len(letters) and letters[j].char.isalpha():
+            j += 1
+        before = letters[i - 1].char if i else " "
+        after = letters[j].char if j < len(letters) else " "
+        if not (before.isdigit() or after.isdigit() or "'" in (before, after)):
+            spans.append((i, j))
+        i = j
+    return spans
+
+
+def _best_syllable(word: list[Letter], probs: NDArray[np.float32], alphabet: str) -> list[Letter] | None:
+    """The most probable re-marking of ``word`` that spells a syllable, within MAX_COST; None if none."""
+    variants = _variants(alphabet)
+    index = {ch: i + 1 for i, ch in enumerate(alphabet)}
+    options: list[list[tuple[str, float]]] = []
+    for letter in word:
+        row = probs[letter.frame]
+        choices = [(letter.char, letter.prob)]
+        for alt in variants.get(letter.char, ())[1:]:
+            p = float(row[index[alt]])
+            if p >= MIN_VARIANT_P:
+                choices.append((alt, p))
+        options.append(choices)
+    if math.prod(len(o) for o in options) > MAX_COMBINATIONS:
+        return None
+    read_score = sum(math.log(max(letter.prob, 1e-9)) for letter in word)
+    best: tuple[float, tuple[tuple[str, float], ...]] | None = None
+    for combo in product(*options):
+        score = sum(math.log(max(p, 1e-9)) for _, p in combo)
+        if read_score - score > MAX_COST or (best is not None and score <= best[0]):
+            continue
+        if is_syllable("".join(c for c, _ in combo)):
+            best = (score, combo)
+    if best is None:
+        return None
+    return [Letter(c, letter.frame, p) for (c, p), letter in zip(best[1], word, strict=True)]
+
+
+def _horned(word: list[Letter]) -> list[Letter]:
+    """"uơ" with more letters after it is "ươ" (TUỞNG -> TƯỞNG): "uơ" ends every syllable it is in
+    (thuở, huơ), and the u's horn is the mark read worst while the o's is seen."""
+    out = list(word)
+    for i in range(len(word) - 2):
+        if word[i].char in "uU" and _has_horn(word[i + 1].char):
+            out[i] = Letter("ư" if word[i].char == "u" else "Ư", word[i].frame, word[i].prob)
+    return out
+
+
+def _has_horn(ch: str) -> bool:
+    return "\u031b" in unicodedata.normalize("NFD", ch)
+
+
+def correct_words(letters: list[Letter], probs: NDArray[np.float32], alphabet: str) -> list[Letter]:
+    """``letters`` with every word that is no syllable re-marked to the likeliest that is, if close."""
+    out = list(letters)
+    for start, end in _words(letters):
+        word = letters[start:end]
+        if is_syllable("".join(letter.char for letter in word)):
+            continue
+        horned = _horned(word)
+        if horned != word and is_syllable("".join(letter.char for letter in horned)):
+            out[start:end] = horned
+            continue
+        fixed = _best_syllable(word, probs, alphabet)
+        if fixed is not None:
+            out[start:end] = fixed
+    return out

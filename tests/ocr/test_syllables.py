@@ -1,0 +1,64 @@
+"""Words read as no Vietnamese syllable are re-marked from the recogniser's own probabilities."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from edge.ocr.charset import charset
+from edge.ocr.ctc import greedy_decode
+from edge.ocr.syllables import Letter, correct_words, is_syllable, read_letters
+
+
+@pytest.mark.parametrize("word", ["TRƯỞNG", "Phường", "Quốc", "QUỲNH", "quýt", "gìn", "giêng", "khuya",
+                                  "nguệch", "thuở", "Hưng", "Sơn", "yếm", "Ba"])
+def test_syllables(word: str) -> None:
+    assert is_syllable(word)
+
+
+@pytest.mark.parametrize("word", ["TRUỞNG", "Phuờng", "Quôc", "Quồc", "HONDA", "Model", "hòả", "Bă", "Lắk"])
+def test_not_syllables(word: str) -> None:
+    assert not is_syllable(word)
+
+
+def _frames(text: str, second: dict[int, tuple[str, float]] | None = None) -> tuple[list[Letter], np.ndarray]:
+    """CTC probabilities with one frame per letter (blanks between) and greedy letters read from them."""
+    alphabet = charset()
+    index = {ch: i + 1 for i, ch in enumerate(alphabet)}
+    probs = np.full((2 * len(text), len(alphabet) + 1), 1e-6, np.float32)
+    probs[1::2, 0] = 1.0
+    for i, ch in enumerate(text):
+        alt = (second or {}).get(i)
+        probs[2 * i, index[ch]] = 0.9 if alt is None else 1.0 - alt[1]
+        if alt is not None:
+            probs[2 * i, index[alt[0]]] = alt[1]
+    return read_letters(greedy_decode(probs), alphabet), probs
+
+
+def _text(letters: list[Letter]) -> str:
+    return "".join(letter.char for letter in letters)
+
+
+def test_horn_on_u_before_horned_o() -> None:
+    letters, probs = _frames("PHÓ TRUỞNG PHÒNG")
+    assert _text(correct_words(letters, probs, charset())) == "PHÓ TRƯỞNG PHÒNG"
+
+
+def test_missing_tone_on_a_stop_from_the_runner_up() -> None:
+    text = "H. Quôc Oai"
+    letters, probs = _frames(text, {text.index("ô"): ("ố", 0.3)})
+    fixed = correct_words(letters, probs, charset())
+    assert _text(fixed) == "H. Quốc Oai"
+    assert min(letter.prob for letter in fixed) == pytest.approx(0.3)  # the confidence says so
+
+
+def test_a_sure_read_is_not_forced_into_a_syllable() -> None:
+    text = "Ia Bă"
+    letters, probs = _frames(text, {text.index("ă"): ("a", 0.001)})
+    assert _text(correct_words(letters, probs, charset())) == text
+
+
+@pytest.mark.parametrize("text", ["HONDA WAVE", "29A1-123.45", "RLHJC5A1", "Owner's name", "Quôc2", "TP. HCM"])
+def test_codes_and_foreign_words_left_alone(text: str) -> None:
+    letters, probs = _frames(text)
+    assert _text(correct_words(letters, probs, charset())) == text
