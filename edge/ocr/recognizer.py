@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from edge.errors import ImageError
+from edge.ocr.casing import consistent_case
 from edge.ocr.charset import Codec
 from edge.ocr.ctc import greedy_decode, softmax
 from edge.ocr.preprocess import TIME_STRIDE, batch, bucket_width, resize_line
@@ -35,11 +36,12 @@ class Recognizer:
     """A loaded line recogniser; build once per process and reuse."""
 
     def __init__(self, runtime: InferenceRuntime, alphabet: str, max_batch: int = 32,
-                 syllables: bool = True) -> None:
+                 spelling: bool = True) -> None:
         self.runtime = runtime
         self.codec = Codec(alphabet)
         self.max_batch = max_batch
-        self.syllables = syllables  # re-mark words that are no Vietnamese syllable (edge.ocr.syllables)
+        # words re-marked into Vietnamese syllables (edge.ocr.syllables), each in one case (edge.ocr.casing)
+        self.spelling = spelling
 
     @classmethod
     def load(cls, models_dir: Path, backend: Backend = "onnx", precision: str = "int8",
@@ -81,8 +83,8 @@ class Recognizer:
     def _decode(self, probs: NDArray[np.float32], steps: int) -> LineRead:
         decoded = greedy_decode(probs, steps)
         letters = read_letters(decoded, self.codec.alphabet)
-        if self.syllables:
-            letters = correct_words(letters, probs, self.codec.alphabet)
+        if self.spelling:
+            letters = consistent_case(correct_words(letters, probs, self.codec.alphabet))
         char_probs = tuple(letter.prob for letter in letters)
         return LineRead("".join(letter.char for letter in letters), min(char_probs, default=0.0), char_probs)
 

@@ -105,8 +105,8 @@ def read_letters(decoded: Decoded, alphabet: str) -> list[Letter]:
             for k, t, p in zip(decoded.ids, decoded.frames, decoded.char_probs, strict=True)]
 
 
-def _words(letters: list[Letter]) -> list[tuple[int, int]]:
-    """Spans [start, end) of letter runs with no digit or apostrophe beside them."""
+def letter_runs(letters: list[Letter]) -> list[tuple[int, int]]:
+    """Spans [start, end) of the runs of letters."""
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(letters):
@@ -116,12 +116,18 @@ def _words(letters: list[Letter]) -> list[tuple[int, int]]:
         j = i
         while j < len(letters) and letters[j].char.isalpha():
             j += 1
-        before = letters[i - 1].char if i else " "
-        after = letters[j].char if j < len(letters) else " "
-        if not (before.isdigit() or after.isdigit() or "'" in (before, after)):
-            spans.append((i, j))
+        spans.append((i, j))
         i = j
     return spans
+
+
+def _words(letters: list[Letter]) -> list[tuple[int, int]]:
+    """Runs of letters with no digit or apostrophe beside them."""
+    def beside(i: int) -> str:
+        return letters[i].char if 0 <= i < len(letters) else " "
+
+    return [(i, j) for i, j in letter_runs(letters)
+            if not (beside(i - 1).isdigit() or beside(j).isdigit() or "'" in (beside(i - 1), beside(j)))]
 
 
 def _best_syllable(word: list[Letter], probs: NDArray[np.float32], alphabet: str) -> list[Letter] | None:

@@ -1,10 +1,12 @@
-"""Words read as no Vietnamese syllable are re-marked from the recogniser's own probabilities."""
+"""Words read as no Vietnamese syllable are re-marked from the recogniser's own probabilities;
+mixed case is put right."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from edge.ocr.casing import consistent_case
 from edge.ocr.charset import charset
 from edge.ocr.ctc import greedy_decode
 from edge.ocr.syllables import Letter, correct_words, is_syllable, read_letters
@@ -62,3 +64,15 @@ def test_a_sure_read_is_not_forced_into_a_syllable() -> None:
 def test_codes_and_foreign_words_left_alone(text: str) -> None:
     letters, probs = _frames(text)
     assert _text(correct_words(letters, probs, charset())) == text
+
+
+@pytest.mark.parametrize(("read", "fixed"), [
+    ("TRò - RIỆT TRẦN", "TRÒ - RIỆT TRẦN"),  # a line of capitals
+    ("Thôn LỘc Thủy, Phường An Xuân", "Thôn Lộc Thủy, Phường An Xuân"),  # title case
+    ("RLHJc5308JY280554", "RLHJC5308JY280554"),  # a word alone: its own majority
+    ("NGUYỄn VĂN AN", "NGUYỄn VĂN AN"),  # n and N differ: left as read
+    ("Vộc - CHOỌNG", "Vộc - CHOỌNG"),  # each word in one case already
+])
+def test_a_word_in_one_case(read: str, fixed: str) -> None:
+    letters, _ = _frames(read)
+    assert _text(consistent_case(letters)) == fixed
