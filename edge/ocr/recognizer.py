@@ -12,6 +12,7 @@ from edge.errors import ImageError
 from edge.ocr.casing import consistent_case
 from edge.ocr.charset import Codec
 from edge.ocr.ctc import greedy_decode, softmax
+from edge.ocr.dates import correct_dates
 from edge.ocr.preprocess import TIME_STRIDE, batch, bucket_width, resize_line
 from edge.ocr.syllables import correct_words, read_letters
 from edge.runtime.base import InferenceRuntime
@@ -40,7 +41,8 @@ class Recognizer:
         self.runtime = runtime
         self.codec = Codec(alphabet)
         self.max_batch = max_batch
-        # words re-marked into Vietnamese syllables (edge.ocr.syllables), each in one case (edge.ocr.casing)
+        # words re-marked into Vietnamese syllables (edge.ocr.syllables), each in one case (edge.ocr.casing),
+        # dates re-read into calendar dates (edge.ocr.dates)
         self.spelling = spelling
 
     @classmethod
@@ -84,7 +86,8 @@ class Recognizer:
         decoded = greedy_decode(probs, steps)
         letters = read_letters(decoded, self.codec.alphabet)
         if self.spelling:
-            letters = consistent_case(correct_words(letters, probs, self.codec.alphabet))
+            alphabet = self.codec.alphabet
+            letters = correct_dates(consistent_case(correct_words(letters, probs, alphabet)), probs, alphabet)
         char_probs = tuple(letter.prob for letter in letters)
         return LineRead("".join(letter.char for letter in letters), min(char_probs, default=0.0), char_probs)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import product
@@ -78,7 +79,7 @@ def base_letter(ch: str) -> str:
 
 @cache
 def _variants(alphabet: str) -> dict[str, tuple[str, ...]]:
-    """Each marked-or-markable letter of ``alphabet`` -> the letters with its base, itself first."""
+    """Each marked-or-markable letter of ``alphabet`` -> the other letters with its base."""
     by_base: dict[str, list[str]] = {}
     for ch in alphabet:
         if ch.isalpha():
@@ -88,7 +89,7 @@ def _variants(alphabet: str) -> dict[str, tuple[str, ...]]:
         if ch.isalpha():
             group = by_base[base_letter(ch)]
             if len(group) > 1:
-                out[ch] = (ch, *(c for c in group if c != ch))
+                out[ch] = tuple(c for c in group if c != ch)
     return out
 
 
@@ -130,17 +131,18 @@ def _words(letters: list[Letter]) -> list[tuple[int, int]]:
             if not (beside(i - 1).isdigit() or beside(j).isdigit() or "'" in (beside(i - 1), beside(j)))]
 
 
-def _best_syllable(word: list[Letter], probs: NDArray[np.float32], alphabet: str) -> list[Letter] | None:
-    """The most probable re-marking of ``word`` that spells a syllable, within MAX_COST; None if none."""
-    variants = _variants(alphabet)
+def respell(word: list[Letter], probs: NDArray[np.float32], alphabet: str,
+            others: Callable[[str], Sequence[str]], accept: Callable[[str], bool]) -> list[Letter] | None:
+    """The most probable spelling of ``word`` that ``accept`` takes, each letter kept or replaced by
+    one of ``others(letter)`` as probable at its frame, losing at most MAX_COST; None if none."""
     index = {ch: i + 1 for i, ch in enumerate(alphabet)}
     options: list[list[tuple[str, float]]] = []
     for letter in word:
         row = probs[letter.frame]
         choices = [(letter.char, letter.prob)]
-        for alt in variants.get(letter.char, ())[1:]:
+        for alt in others(letter.char):
             p = float(row[index[alt]])
-            if p >= MIN_VARIANT_P:
+            if alt != letter.char and p >= MIN_VARIANT_P:
                 choices.append((alt, p))
         options.append(choices)
     if math.prod(len(o) for o in options) > MAX_COMBINATIONS:
@@ -151,7 +153,7 @@ def _best_syllable(word: list[Letter], probs: NDArray[np.float32], alphabet: str
         score = sum(math.log(max(p, 1e-9)) for _, p in combo)
         if read_score - score > MAX_COST or (best is not None and score <= best[0]):
             continue
-        if is_syllable("".join(c for c, _ in combo)):
+        if accept("".join(c for c, _ in combo)):
             best = (score, combo)
     if best is None:
         return None
@@ -175,6 +177,7 @@ def _has_horn(ch: str) -> bool:
 def correct_words(letters: list[Letter], probs: NDArray[np.float32], alphabet: str) -> list[Letter]:
     """``letters`` with every word that is no syllable re-marked to the likeliest that is, if close."""
     out = list(letters)
+    variants = _variants(alphabet)
     for start, end in _words(letters):
         word = letters[start:end]
         if is_syllable("".join(letter.char for letter in word)):
@@ -183,7 +186,7 @@ def correct_words(letters: list[Letter], probs: NDArray[np.float32], alphabet: s
         if horned != word and is_syllable("".join(letter.char for letter in horned)):
             out[start:end] = horned
             continue
-        fixed = _best_syllable(word, probs, alphabet)
+        fixed = respell(word, probs, alphabet, lambda ch: variants.get(ch, ()), is_syllable)
         if fixed is not None:
             out[start:end] = fixed
     return out

@@ -9,6 +9,7 @@ import pytest
 from edge.ocr.casing import consistent_case
 from edge.ocr.charset import charset
 from edge.ocr.ctc import greedy_decode
+from edge.ocr.dates import correct_dates
 from edge.ocr.syllables import Letter, correct_words, is_syllable, read_letters
 
 
@@ -76,3 +77,13 @@ def test_codes_and_foreign_words_left_alone(text: str) -> None:
 def test_a_word_in_one_case(read: str, fixed: str) -> None:
     letters, _ = _frames(read)
     assert _text(consistent_case(letters)) == fixed
+
+
+@pytest.mark.parametrize(("read", "runner_up", "fixed"), [
+    ("29/00/2010", (4, "9"), "29/09/2010"),
+    ("Hà Nội, ngày 30 tháng 02 năm 2006", (13, "1"), "Hà Nội, ngày 10 tháng 02 năm 2006"),
+    ("15/08/2010", (0, "7"), "15/08/2010"),  # a calendar date already: kept
+])
+def test_a_date_read_from_runner_up_digits(read: str, runner_up: tuple[int, str], fixed: str) -> None:
+    letters, probs = _frames(read, {runner_up[0]: (runner_up[1], 0.2)})
+    assert _text(correct_dates(letters, probs, charset())) == fixed

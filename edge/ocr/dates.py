@@ -1,0 +1,54 @@
+"""A date read as no date ("29/00/2010", "30/02/2006") is re-read from the runner-up digits.
+
+Dates on a registration are printed "dd/mm/yyyy" or "ngày dd tháng mm năm yyyy". When the digits
+read give no calendar date, the recogniser's next most probable digit at each place often does;
+the likeliest such date within `edge.ocr.syllables.MAX_COST` is taken, and its letters carry the
+runner-up's lower probability, so the confidence says so.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import numpy as np
+from numpy.typing import NDArray
+
+from edge.ocr.syllables import Letter, respell
+
+DATE = re.compile(r"(?<!\d)(\d{2})/(\d{2})/(\d{4})(?!\d)")
+DATED = re.compile(r"(?<!\d)(\d{1,2}) tháng (\d{1,2}) năm (\d{4})(?!\d)", re.IGNORECASE)
+FIRST_YEAR, LAST_YEAR = 1900, 2099
+DIGITS = "0123456789"
+
+
+def is_date(day: str, month: str, year: str) -> bool:
+    try:
+        date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return FIRST_YEAR <= int(year) <= LAST_YEAR
+
+
+def correct_dates(letters: list[Letter], probs: NDArray[np.float32], alphabet: str) -> list[Letter]:
+    """``letters`` with each date that is no calendar date re-read from its digits' runner-ups."""
+    text = "".join(letter.char for letter in letters)
+    out = list(letters)
+    for pattern in (DATE, DATED):
+        for m in pattern.finditer(text):
+            if is_date(*m.groups()):
+                continue
+            spans = [m.span(g) for g in (1, 2, 3)]
+            digits = [letters[i] for a, b in spans for i in range(a, b)]
+
+            def accept(candidate: str, spans: list[tuple[int, int]] = spans) -> bool:
+                d1, d2 = spans[0][1] - spans[0][0], spans[1][1] - spans[1][0]
+                return is_date(candidate[:d1], candidate[d1:d1 + d2], candidate[d1 + d2:])
+
+            fixed = respell(digits, probs, alphabet, lambda ch: DIGITS if ch.isdigit() else "", accept)
+            if fixed is None:
+                continue
+            places = [i for a, b in spans for i in range(a, b)]
+            for i, letter in zip(places, fixed, strict=True):
+                out[i] = letter
+    return out
