@@ -31,15 +31,20 @@ def _recase(ch: str, upper: bool) -> str:
 
 
 def consistent_case(letters: list[Letter]) -> list[Letter]:
-    """``letters`` with each mixed-case word of MIN_LETTERS or more put in its line's case."""
+    """``letters`` with each mixed-case word of MIN_LETTERS or more put in its line's case, and one of
+    two letters in a line whose every other word is capitals ("CÔNG TY cỔ PHẦN")."""
     out = list(letters)
-    words = [(a, b) for a, b in letter_runs(letters) if b - a >= MIN_LETTERS]
+    words = [(a, b) for a, b in letter_runs(letters) if b - a >= 2]
     texts = ["".join(letter.char for letter in letters[a:b]) for a, b in words]
     for k, ((a, _), text) in enumerate(zip(words, texts, strict=True)):
         if _consistent(text):
             continue
         others = [t for j, t in enumerate(texts) if j != k]
-        if others:
+        if len(text) < MIN_LETTERS:
+            if len(others) < 2 or not all(t.isupper() for t in others):
+                continue
+            capitals = True
+        elif others:
             capitals = sum(t.isupper() for t in others) > len(others) / 2
         else:
             capitals = sum(c.isupper() for c in text) > len(text) / 2

@@ -16,13 +16,17 @@ from numpy.typing import NDArray
 
 from edge.ocr.syllables import Letter, respell
 
-DATE = re.compile(r"(?<!\d)(\d{2})/(\d{2})/(\d{4})(?!\d)")
+# a digit may be read as a letter that looks like it ("o8/01/2004"): MIN_DIGITS of the eight are digits
+DATE = re.compile(r"(?<![\w/])(\w{2})/(\w{2})/(\w{4})(?![\w/])")
+MIN_DIGITS = 6
 DATED = re.compile(r"(?<!\d)(\d{1,2}) tháng (\d{1,2}) năm (\d{4})(?!\d)", re.IGNORECASE)
 FIRST_YEAR, LAST_YEAR = 1900, 2099
 DIGITS = "0123456789"
 
 
 def is_date(day: str, month: str, year: str) -> bool:
+    if not (day + month + year).isdigit():
+        return False
     try:
         date(int(year), int(month), int(day))
     except ValueError:
@@ -36,7 +40,7 @@ def correct_dates(letters: list[Letter], probs: NDArray[np.float32], alphabet: s
     out = list(letters)
     for pattern in (DATE, DATED):
         for m in pattern.finditer(text):
-            if is_date(*m.groups()):
+            if is_date(*m.groups()) or sum(c.isdigit() for c in "".join(m.groups())) < MIN_DIGITS:
                 continue
             spans = [m.span(g) for g in (1, 2, 3)]
             digits = [letters[i] for a, b in spans for i in range(a, b)]
@@ -45,7 +49,7 @@ def correct_dates(letters: list[Letter], probs: NDArray[np.float32], alphabet: s
                 d1, d2 = spans[0][1] - spans[0][0], spans[1][1] - spans[1][0]
                 return is_date(candidate[:d1], candidate[d1:d1 + d2], candidate[d1 + d2:])
 
-            fixed = respell(digits, probs, alphabet, lambda ch: DIGITS if ch.isdigit() else "", accept)
+            fixed = respell(digits, probs, alphabet, lambda ch: DIGITS, accept)
             if fixed is None:
                 continue
             places = [i for a, b in spans for i in range(a, b)]

@@ -73,6 +73,8 @@ def test_codes_and_foreign_words_left_alone(text: str) -> None:
     ("RLHJc5308JY280554", "RLHJC5308JY280554"),  # a word alone: its own majority
     ("NGUYỄn VĂN AN", "NGUYỄn VĂN AN"),  # n and N differ: left as read
     ("Vộc - CHOỌNG", "Vộc - CHOỌNG"),  # each word in one case already
+    ("CÔNG TY cỔ PHẦN", "CÔNG TY CỔ PHẦN"),  # two letters in a line of capitals
+    ("ừỦ", "ừỦ"),  # two letters alone: an abbreviation as often as a word
 ])
 def test_a_word_in_one_case(read: str, fixed: str) -> None:
     letters, _ = _frames(read)
@@ -83,6 +85,7 @@ def test_a_word_in_one_case(read: str, fixed: str) -> None:
     ("29/00/2010", (4, "9"), "29/09/2010"),
     ("Hà Nội, ngày 30 tháng 02 năm 2006", (13, "1"), "Hà Nội, ngày 10 tháng 02 năm 2006"),
     ("15/08/2010", (0, "7"), "15/08/2010"),  # a calendar date already: kept
+    ("o8/01/2004", (0, "0"), "08/01/2004"),  # a digit read as a letter like it
 ])
 def test_a_date_read_from_runner_up_digits(read: str, runner_up: tuple[int, str], fixed: str) -> None:
     letters, probs = _frames(read, {runner_up[0]: (runner_up[1], 0.2)})
