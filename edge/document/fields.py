@@ -314,7 +314,7 @@ def extract(lines: list[Line]) -> dict[str, Raw]:
         if key in MULTILINE:
             parts += _continuation(parts, labels, values, taken)
         if key not in found:
-            text = " ".join(p.text for p in parts)
+            text = joined(parts)
             if key in SHAPE_OF:  # a speck or a misread label on the value's row is not part of it
                 text = _shaped(SHAPE_OF[key], text) or text
             found[key] = Raw(text, min(p.confidence for p in parts), tuple(parts))
@@ -372,6 +372,21 @@ def _shaped(shape: re.Pattern[str], text: str) -> str | None:
                         return rest
                 return m.group("value") if "value" in shape.groupindex else m.group(0)
     return None
+
+
+def joined(parts: list[Line]) -> str:
+    """The text of line parts in order: a part all but touching the one before it (a letter the
+    line detector split off, "N" + "GUYỄN") continues its word, other parts are words apart."""
+    text = ""
+    for prev, part in zip([None, *parts[:-1]], parts, strict=True):
+        touching = prev is not None and _same_row(prev, part) and \
+            part.box[0] - prev.box[2] < TOUCHING * max(prev.height, part.height) and \
+            prev.text[-1:].isalpha() and part.text[:1].isalpha()
+        text += ("" if touching or not text else " ") + part.text.strip()
+    return text
+
+
+TOUCHING = 0.2  # a gap under this share of the line height is inside a word
 
 
 def _fits(key: str, parts: list[Line]) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from edge.document.fields import Line, Raw, classify, extract, match_label, side_scores, split_label
+from edge.document.fields import Line, Raw, classify, extract, joined, match_label, side_scores, split_label
 from edge.document.normalize import dated_line
 from edge.document.validate import INVALID, cross_sides, side_result
 from edge.schema import SideType
@@ -316,3 +316,13 @@ def test_a_known_brand_on_a_line_of_its_own_is_the_brand_when_its_label_is_misre
     assert glossed.labels[0][1] == "name" and not glossed.values
     # a word that is no brand's name stays out of it
     assert "brand" not in extract([L(49, 193, 94, 202, "Nhúãn h"), L(60, 215, 147, 233, "VIỆT NAM")])
+
+
+def test_a_letter_split_off_its_word_is_joined_back() -> None:
+    label = L(57, 43, 118, 59, "Chủ xe:")
+    parts = [L(140, 48, 150, 61, "N"), L(153, 42, 307, 61, "GUYỄN BÁ LÂM")]
+    assert joined(parts) == "NGUYỄN BÁ LÂM"
+    assert extract([label, *parts])["name"].text == "NGUYỄN BÁ LÂM"
+    # a word apart, or a speck of a digit after the last letter, stays apart
+    assert joined([L(140, 48, 190, 61, "LÊ"), L(200, 48, 290, 61, "VĂN")]) == "LÊ VĂN"
+    assert joined([L(140, 48, 290, 61, "NGỌC LỆ"), L(292, 50, 297, 61, "2")]) == "NGỌC LỆ 2"
