@@ -175,6 +175,8 @@ def _add_read_lines(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     rl.add_argument("--precision", choices=["int8", "fp32"], default=None,
                     help="default: config ocr.precision (the tflite model is int8)")
     rl.add_argument("--threads", type=_positive, default=None, help="default: config ocr.threads")
+    rl.add_argument("--no-spelling", action="store_true",
+                    help="print the bare best-path read (no syllable, case or date correction)")
     rl.set_defaults(handler="read_lines")
 
 

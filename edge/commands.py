@@ -182,7 +182,8 @@ def read_lines(args: argparse.Namespace) -> int:
     cfg = cast(Config, args.config_obj).ocr
     backend = args.backend or cfg.backend
     precision = args.precision or ("int8" if backend == "tflite" else cfg.precision)
-    rec = Recognizer.load(cfg.models_path(), backend, precision, args.threads or cfg.threads)
+    rec = Recognizer.load(cfg.models_path(), backend, precision, args.threads or cfg.threads,
+                          spelling=cfg.spelling and not args.no_spelling)
     failed = 0
     for path, result in read_line_files(list(args.images), rec):
         if isinstance(result, str):

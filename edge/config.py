@@ -60,6 +60,7 @@ class OcrConfig(Section):
     precision: Literal["int8", "fp32"] = "int8"  # the TFLite model is int8
     threads: int = Field(default=1, ge=1, le=16)
     models_dir: str = ""  # empty: the models/ folder shipped with the package
+    spelling: bool = True  # put reads right to Vietnamese syllables, one case per word, calendar dates
 
     def models_path(self) -> Path:
         from edge.runtime.manifest import default_models_dir

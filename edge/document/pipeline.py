@@ -136,7 +136,7 @@ class Pipeline:
         from edge.runtime.manifest import default_models_dir
 
         folder = models_dir or (Path(ocr.models_dir) if ocr.models_dir else default_models_dir())
-        return cls(Recognizer.load(folder, ocr.backend, ocr.precision, ocr.threads))
+        return cls(Recognizer.load(folder, ocr.backend, ocr.precision, ocr.threads, spelling=ocr.spelling))
 
     def scan(self, images: Sequence[Image], thumb: bool = False) -> ScanResult:
         """One or two photos -> the envelope: one item per readable side, errorCode 1 when none is."""

@@ -47,7 +47,7 @@ class Recognizer:
 
     @classmethod
     def load(cls, models_dir: Path, backend: Backend = "onnx", precision: str = "int8",
-             threads: int = 1, warmup: bool = True) -> Recognizer:
+             threads: int = 1, warmup: bool = True, spelling: bool = True) -> Recognizer:
         manifest = load_manifest(models_dir)
         name = MODEL_NAMES.get((backend, precision))
         if name is None:
@@ -55,7 +55,7 @@ class Recognizer:
         path, entry = verified_path(models_dir, name, manifest)
         if not entry.charset:
             raise ValueError(f"manifest entry {name} has no charset")
-        rec = cls(load_runtime(backend, path, threads), entry.charset)
+        rec = cls(load_runtime(backend, path, threads), entry.charset, spelling=spelling)
         if warmup:
             rec.read([np.full((32, 128), 255, np.uint8)])
         return rec

@@ -62,3 +62,6 @@ def test_read_lines_command(tmp_path: Path) -> None:
     path, text, confidence = done.stdout.strip().split("\t")
     assert path == str(img) and text == "51G-678.90" and 0.0 < float(confidence) <= 1.0
     assert "junk.png is not an image" in done.stderr and "Traceback" not in done.stderr
+    bare = subprocess.run([sys.executable, "-m", "edge", "read-lines", "--no-spelling", str(img)],
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert bare.returncode == 0 and bare.stdout.split("\t")[1] == "51G-678.90"  # a code: no spelling to put right
