@@ -327,6 +327,8 @@ def extract(lines: list[Line]) -> dict[str, Raw]:
     _by_shape(found, values, taken)
     if "brand" not in found:
         _brand_by_name(found, values, taken)
+    if "model" not in found and "brand" in found:
+        _model_after_brand(found, labels, values, taken)
     if "address" not in found:
         _address_by_shape(found, labels, values, taken)
     if "name" not in found:
@@ -419,6 +421,28 @@ def _brand_by_name(found: dict[str, Raw], values: list[Line], taken: set[int]) -
             found["brand"] = Raw(text, v.confidence * 0.9, (v,))
             taken.add(i)
             return
+
+
+def _model_after_brand(found: dict[str, Raw], labels: list[tuple[Line, str]], values: list[Line],
+                       taken: set[int]) -> None:
+    """A model label read too badly to match: every layout prints "Số loại" after "Nhãn hiệu", so
+    the nearest value on the brand's row to its right (a grid's next column), when nothing
+    labelled lies between, is the model."""
+    if not found["brand"].lines:
+        return
+    brand = found["brand"].lines[-1]
+    row = [i for i, v in enumerate(values) if i not in taken and _same_row(v, brand)
+           and 0 <= v.box[0] - brand.box[2] < MODEL_REACH and sum(c.isalnum() for c in v.text) >= 2]
+    if not row:
+        return
+    i = min(row, key=lambda k: values[k].box[0])
+    if any(_same_row(label, brand) and brand.box[2] <= label.box[0] < values[i].box[0] for label, _ in labels):
+        return
+    found["model"] = Raw(values[i].text.strip(" .:;,"), values[i].confidence * 0.8, (values[i],))
+    taken.add(i)
+
+
+MODEL_REACH = 400  # card pixels from the brand's end: one column of a grid
 
 
 def _address_by_shape(found: dict[str, Raw], labels: list[tuple[Line, str]], values: list[Line],

@@ -326,3 +326,15 @@ def test_a_letter_split_off_its_word_is_joined_back() -> None:
     # a word apart, or a speck of a digit after the last letter, stays apart
     assert joined([L(140, 48, 190, 61, "LÊ"), L(200, 48, 290, 61, "VĂN")]) == "LÊ VĂN"
     assert joined([L(140, 48, 290, 61, "NGỌC LỆ"), L(292, 50, 297, 61, "2")]) == "NGỌC LỆ 2"
+
+
+def test_model_next_to_the_brand_when_its_label_is_unreadable() -> None:
+    lines = [L(49, 191, 159, 203, "Nhãn hiệu (Brand)"), L(364, 192, 494, 202, "Sối loạli c(Munủl nạdo)"),
+             L(678, 192, 720, 202, "Loại xe"),
+             L(51, 216, 128, 231, "YAMAHA"), L(368, 217, 483, 233, "SIRIUS FI"), L(682, 218, 758, 236, "Xe máy")]
+    found = extract(lines)
+    assert found["brand"].text == "YAMAHA" and found["model"].text == "SIRIUS FI"
+    # a labelled value between the brand and the next value: that value is not taken for the model
+    lines = [L(49, 191, 159, 203, "Nhãn hiệu:"), L(170, 191, 260, 203, "HONDA"),
+             L(300, 191, 380, 203, "Màu sơn:"), L(390, 191, 470, 203, "Đỏ")]
+    assert "model" not in extract(lines)
