@@ -138,3 +138,14 @@ def test_scan_prints_the_api_envelope_and_says_why_a_photo_is_unreadable(tmp_pat
     res = edge("scan", str(text))
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert res.stderr.startswith("edge: error:") and "notes.txt" in res.stderr
+
+
+def test_bench_ocr_short_run_prints_every_model_and_the_bare_read(tmp_path: Path) -> None:
+    out = tmp_path / "ocr.json"
+    result = edge("bench", "ocr", "--n", "12", "--peers", "", "--cards", "0", "--json", str(out))
+    assert result.returncode == 0, result.stderr
+    for name in ("edge int8 (onnx)", "edge fp32 (onnx)", "edge int8 (tflite)"):
+        assert f"{name} on all 12 lines" in result.stdout
+    assert "bare read, no spelling corrections" in result.stdout
+    figures = json.loads(out.read_text())
+    assert 0.0 <= figures["full"]["edge int8 (onnx) / bare read"]["cer"] <= 1.0

@@ -79,7 +79,9 @@ def _run_ours(backend: str, precision: str, models: str, crops: list[Crop]) -> d
     rec = Recognizer.load(Path(models), backend, precision, threads=1)  # type: ignore[arg-type]
     entry = load_manifest(Path(models)).models[MODEL_NAMES[(backend, precision)]]
     preds, ms = _timed(lambda c: rec.read([c])[0].text, crops)
-    return {"preds": preds, "ms": ms, "size_bytes": (Path(models) / entry.file).stat().st_size,
+    rec.spelling = False  # the bare best-path read, for the spelling corrections' share
+    bare = [r.text for r in rec.read(crops)]
+    return {"preds": preds, "bare": bare, "ms": ms, "size_bytes": (Path(models) / entry.file).stat().st_size,
             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -208,11 +210,16 @@ def run(args: argparse.Namespace) -> int:
                           f"median {f['ms_median']:.2f} ms, p90 {f['ms_p90']:.2f} ms")
             for kind in ("card", "random"):
                 keep = [i for i, k in enumerate(kinds) if k == kind]
+                if not keep:  # a short run may hold lines of one kind only
+                    continue
                 part = {**results[name], "preds": [results[name]["preds"][i] for i in keep],
                         "ms": [results[name]["ms"][i] for i in keep]}
                 g = _figures(part, [truths[i] for i in keep])
                 summary["full"][f"{name} / {kind} lines"] = g
                 console.print(f"    {kind} lines ({g['lines']}): CER {g['cer']:.3%}, exact {g['exact']:.2%}")
+            bare = _figures({**results[name], "preds": results[name]["bare"]}, truths)
+            summary["full"][f"{name} / bare read"] = bare
+            console.print(f"    bare read, no spelling corrections: CER {bare['cer']:.3%}, exact {bare['exact']:.2%}")
     a, b = results.get("edge int8 (onnx)"), results.get("edge int8 (tflite)")
     if a and b:
         same = sum(normalize_text(x) == normalize_text(y) for x, y in zip(a["preds"], b["preds"], strict=True))
