@@ -1,13 +1,13 @@
 """Vietnamese syllables: which spellings can be one, and a read word put right to the nearest that can.
 
 A Vietnamese word is one syllable: an onset consonant (or none), a rhyme from a closed list and
-at most one tone mark, and a rhyme that ends in a stop (c, ch, p, t) takes the acute or the
-dot-below tone, never another or none. A word read as no such syllable ("TUỞNG": "uơ" is never followed by a consonant;
-"Quôc": a stop with no tone) has a misread mark; the recogniser's own probabilities at that
-letter usually hold the right one close behind, and `correct_words` takes it when the read
-letters' marks can be changed into a syllable for little probability. Words with digits beside
-them (plates, engine and chassis numbers) and words with no syllable among their variants
-(HONDA, Model, TAXI) are left as read.
+at most one tone mark; a rhyme that ends in a stop (c, ch, p, t) takes the acute or the
+dot-below tone, never another or none. A word read as no such syllable ("TUỞNG": "uơ" is never
+followed by a consonant; "Quôc": a stop with no tone) has a misread mark; the recogniser's own
+probabilities at that letter usually hold the right one close behind, and `correct_words` takes
+it when the read letters' marks can be changed into a syllable for little probability. Words
+with digits beside them (plates, engine and chassis numbers) and words with no syllable among
+their variants (HONDA, Model, TAXI) are left as read.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import math
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import product
 
 import numpy as np
@@ -35,7 +35,7 @@ COMMON_RHYMES = (
     "ơ ơi ơn ơt ơm ơp ươi ươu ươn ương ươt ươc ươm ươp uơ u ua ui un ung ut uc um up "
     "ư ưa ưi ưu ưn ưng ưt ưc ưm y uy uyn uynh uyt uych uyu"
 )
-RARE_RHYMES = "oach oam oăm uâng uya uêch yêm yêng ooc ôông uơi"
+RARE_RHYMES = "oach oam oăm uâng uya uêch yêm yêng ooc"
 # Onsets, longest first; f j w z spell loan words and minority-language names (Cư M'gar, Đắk Lắk).
 ONSETS = ("ngh", "ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr",
           "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "f", "j", "w", "z", "")
@@ -53,7 +53,7 @@ def rhymes() -> frozenset[str]:
     return frozenset((COMMON_RHYMES + " " + RARE_RHYMES).split())
 
 
-@cache
+@lru_cache(maxsize=8192)  # bounded: a kiosk reads for months
 def is_syllable(word: str) -> bool:
     """Whether ``word`` (any case, NFC) is spelt as one Vietnamese syllable."""
     nfd = unicodedata.normalize("NFD", word.lower())
