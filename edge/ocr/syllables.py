@@ -45,7 +45,10 @@ STOPS = ("c", "ch", "p", "t")
 
 MAX_COST = 2.5  # the most log-probability a word's marks may lose to become a syllable
 MIN_VARIANT_P = 1e-4  # a letter's variants below this probability at its frame are not tried
+MAX_OPTIONS = 3  # the most probable other letters tried at each place
 MAX_COMBINATIONS = 4096
+ANY_LETTER_MIN = 3  # a word this long may have any letter re-read ("Khỏc" -> "Khỏe"); shorter ones
+# (abbreviations: "Q.", "TP") only their marks
 
 
 @cache
@@ -144,7 +147,7 @@ def respell(word: list[Letter], probs: NDArray[np.float32], alphabet: str,
             p = float(row[index[alt]])
             if alt != letter.char and p >= MIN_VARIANT_P:
                 choices.append((alt, p))
-        options.append(choices)
+        options.append(choices[:1] + sorted(choices[1:], key=lambda cp: -cp[1])[:MAX_OPTIONS])
     if math.prod(len(o) for o in options) > MAX_COMBINATIONS:
         return None
     read_score = sum(math.log(max(letter.prob, 1e-9)) for letter in word)
@@ -175,9 +178,11 @@ def _has_horn(ch: str) -> bool:
 
 
 def correct_words(letters: list[Letter], probs: NDArray[np.float32], alphabet: str) -> list[Letter]:
-    """``letters`` with every word that is no syllable re-marked to the likeliest that is, if close."""
+    """``letters`` with every word that is no syllable re-read as the likeliest that is, if close: its
+    marks changed, or in a word of ANY_LETTER_MIN letters or more any letter."""
     out = list(letters)
     variants = _variants(alphabet)
+    any_letter = tuple(c for c in alphabet if c.isalpha())
     for start, end in _words(letters):
         word = letters[start:end]
         if is_syllable("".join(letter.char for letter in word)):
@@ -186,7 +191,10 @@ def correct_words(letters: list[Letter], probs: NDArray[np.float32], alphabet: s
         if horned != word and is_syllable("".join(letter.char for letter in horned)):
             out[start:end] = horned
             continue
-        fixed = respell(word, probs, alphabet, lambda ch: variants.get(ch, ()), is_syllable)
+        if end - start >= ANY_LETTER_MIN:
+            fixed = respell(word, probs, alphabet, lambda ch: any_letter, is_syllable)
+        else:
+            fixed = respell(word, probs, alphabet, lambda ch: variants.get(ch, ()), is_syllable)
         if fixed is not None:
             out[start:end] = fixed
     return out

@@ -90,3 +90,12 @@ def test_a_word_in_one_case(read: str, fixed: str) -> None:
 def test_a_date_read_from_runner_up_digits(read: str, runner_up: tuple[int, str], fixed: str) -> None:
     letters, probs = _frames(read, {runner_up[0]: (runner_up[1], 0.2)})
     assert _text(correct_dates(letters, probs, charset())) == fixed
+
+
+def test_a_longer_word_may_have_a_letter_re_read_an_abbreviation_only_its_marks() -> None:
+    text = "Nguyễn Khỏc"  # a stop with the hook tone is no syllable: the runner-up "e" makes "Khỏe"
+    letters, probs = _frames(text, {text.index("c"): ("e", 0.3)})
+    assert _text(correct_words(letters, probs, charset())) == "Nguyễn Khỏe"
+    text = "Q. 4"  # "Q" is no syllable and "a" would be, but a letter alone is not re-read
+    letters, probs = _frames(text, {0: ("a", 0.3)})
+    assert _text(correct_words(letters, probs, charset())) == "Q. 4"
