@@ -96,6 +96,17 @@ def _variants(alphabet: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
+@cache
+def _index(alphabet: str) -> dict[str, int]:
+    """Character -> its class in the recogniser's output (0 is the CTC blank)."""
+    return {ch: i + 1 for i, ch in enumerate(alphabet)}
+
+
+@cache
+def _letters(alphabet: str) -> tuple[str, ...]:
+    return tuple(c for c in alphabet if c.isalpha())
+
+
 @dataclass(frozen=True)
 class Letter:
     char: str
@@ -138,7 +149,7 @@ def respell(word: list[Letter], probs: NDArray[np.float32], alphabet: str,
             others: Callable[[str], Sequence[str]], accept: Callable[[str], bool]) -> list[Letter] | None:
     """The most probable spelling of ``word`` that ``accept`` takes, each letter kept or replaced by
     one of ``others(letter)`` as probable at its frame, losing at most MAX_COST; None if none."""
-    index = {ch: i + 1 for i, ch in enumerate(alphabet)}
+    index = _index(alphabet)
     options: list[list[tuple[str, float]]] = []
     for letter in word:
         row = probs[letter.frame]
@@ -182,7 +193,7 @@ def correct_words(letters: list[Letter], probs: NDArray[np.float32], alphabet: s
     marks changed, or in a word of ANY_LETTER_MIN letters or more any letter."""
     out = list(letters)
     variants = _variants(alphabet)
-    any_letter = tuple(c for c in alphabet if c.isalpha())
+    any_letter = _letters(alphabet)
     for start, end in _words(letters):
         word = letters[start:end]
         if is_syllable("".join(letter.char for letter in word)):
