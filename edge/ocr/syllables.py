@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import product
 
 import numpy as np
 from numpy.typing import NDArray
@@ -46,7 +45,8 @@ STOPS = ("c", "ch", "p", "t")
 MAX_COST = 2.5  # the most log-probability a word's marks may lose to become a syllable
 MIN_VARIANT_P = 1e-4  # a letter's variants below this probability at its frame are not tried
 MAX_OPTIONS = 3  # the most probable other letters tried at each place
-MAX_COMBINATIONS = 4096
+MAX_STEPS = 2000  # the most spellings a search looks at (a line of specks read as letters)
+LONGEST_SYLLABLE = 7  # "nghiêng", "nghiệp": a longer run of letters is no syllable whatever its marks
 ANY_LETTER_MIN = 3  # a word this long may have any letter re-read ("Khỏc" -> "Khỏe"); shorter ones
 # (abbreviations: "Q.", "TP") only their marks
 
@@ -97,14 +97,8 @@ def _variants(alphabet: str) -> dict[str, tuple[str, ...]]:
 
 
 @cache
-def _index(alphabet: str) -> dict[str, int]:
-    """Character -> its class in the recogniser's output (0 is the CTC blank)."""
-    return {ch: i + 1 for i, ch in enumerate(alphabet)}
-
-
-@cache
-def _letters(alphabet: str) -> tuple[str, ...]:
-    return tuple(c for c in alphabet if c.isalpha())
+def _letters(alphabet: str) -> frozenset[str]:
+    return frozenset(c for c in alphabet if c.isalpha())
 
 
 @dataclass(frozen=True)
@@ -146,32 +140,48 @@ def _words(letters: list[Letter]) -> list[tuple[int, int]]:
 
 
 def respell(word: list[Letter], probs: NDArray[np.float32], alphabet: str,
-            others: Callable[[str], Sequence[str]], accept: Callable[[str], bool]) -> list[Letter] | None:
+            others: Callable[[str], Collection[str]], accept: Callable[[str], bool]) -> list[Letter] | None:
     """The most probable spelling of ``word`` that ``accept`` takes, each letter kept or replaced by
-    one of ``others(letter)`` as probable at its frame, losing at most MAX_COST; None if none."""
-    index = _index(alphabet)
-    options: list[list[tuple[str, float]]] = []
+    one of ``others(letter)`` as probable at its frame, losing at most MAX_COST; None if none.
+
+    A depth-first search over the letters, cheapest choice first, that abandons a branch as soon
+    as it has lost more than MAX_COST or more than the best spelling found: a line of specks read
+    as letters costs a few steps, not every combination."""
+    options: list[list[tuple[float, str, float]]] = []  # (cost against the read letter, letter, p)
     for letter in word:
         row = probs[letter.frame]
-        choices = [(letter.char, letter.prob)]
-        for alt in others(letter.char):
-            p = float(row[index[alt]])
-            if alt != letter.char and p >= MIN_VARIANT_P:
-                choices.append((alt, p))
-        options.append(choices[:1] + sorted(choices[1:], key=lambda cp: -cp[1])[:MAX_OPTIONS])
-    if math.prod(len(o) for o in options) > MAX_COMBINATIONS:
-        return None
-    read_score = sum(math.log(max(letter.prob, 1e-9)) for letter in word)
-    best: tuple[float, tuple[tuple[str, float], ...]] | None = None
-    for combo in product(*options):
-        score = sum(math.log(max(p, 1e-9)) for _, p in combo)
-        if read_score - score > MAX_COST or (best is not None and score <= best[0]):
-            continue
-        if accept("".join(c for c, _ in combo)):
-            best = (score, combo)
+        read = math.log(max(letter.prob, 1e-9))
+        floor = max(MIN_VARIANT_P, letter.prob * math.exp(-MAX_COST))
+        allowed = others(letter.char)
+        alts = [(read - math.log(float(row[k])), alphabet[k - 1], float(row[k]))
+                for k in np.flatnonzero(row >= floor).tolist()
+                if 0 < k <= len(alphabet) and alphabet[k - 1] != letter.char and alphabet[k - 1] in allowed]
+        options.append([(0.0, letter.char, letter.prob), *sorted(alts)[:MAX_OPTIONS]])
+    best: tuple[float, list[tuple[float, str, float]]] | None = None
+    chosen: list[tuple[float, str, float]] = []
+    budget = [MAX_STEPS]
+
+    def search(i: int, spent: float) -> None:
+        nonlocal best
+        budget[0] -= 1
+        if budget[0] < 0:
+            return
+        if i == len(options):
+            if accept("".join(c for _, c, _ in chosen)):
+                best = (spent, list(chosen))
+            return
+        for option in options[i]:
+            cost = spent + option[0]
+            if cost > MAX_COST or (best is not None and cost >= best[0]):
+                break  # the options are sorted by cost: the rest cost more
+            chosen.append(option)
+            search(i + 1, cost)
+            chosen.pop()
+
+    search(0, 0.0)
     if best is None:
         return None
-    return [Letter(c, letter.frame, p) for (c, p), letter in zip(best[1], word, strict=True)]
+    return [Letter(c, letter.frame, p) for (_, c, p), letter in zip(best[1], word, strict=True)]
 
 
 def _horned(word: list[Letter]) -> list[Letter]:
@@ -196,7 +206,7 @@ def correct_words(letters: list[Letter], probs: NDArray[np.float32], alphabet: s
     any_letter = _letters(alphabet)
     for start, end in _words(letters):
         word = letters[start:end]
-        if is_syllable("".join(letter.char for letter in word)):
+        if end - start > LONGEST_SYLLABLE or is_syllable("".join(letter.char for letter in word)):
             continue
         horned = _horned(word)
         if horned != word and is_syllable("".join(letter.char for letter in horned)):
