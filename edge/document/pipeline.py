@@ -133,9 +133,7 @@ class Pipeline:
 
     @classmethod
     def load(cls, ocr: OcrConfig, models_dir: Path | None = None) -> Pipeline:
-        from edge.runtime.manifest import default_models_dir
-
-        folder = models_dir or (Path(ocr.models_dir) if ocr.models_dir else default_models_dir())
+        folder = models_dir or ocr.models_path()
         return cls(Recognizer.load(folder, ocr.backend, ocr.precision, ocr.threads, spelling=ocr.spelling))
 
     def scan(self, images: Sequence[Image], thumb: bool = False) -> ScanResult:

@@ -83,10 +83,9 @@ class Recognizer:
         return [r for r in results if r is not None]
 
     def _decode(self, probs: NDArray[np.float32], steps: int) -> LineRead:
-        decoded = greedy_decode(probs, steps)
-        letters = read_letters(decoded, self.codec.alphabet)
+        alphabet = self.codec.alphabet
+        letters = read_letters(greedy_decode(probs, steps), alphabet)
         if self.spelling:
-            alphabet = self.codec.alphabet
             letters = correct_dates(consistent_case(correct_words(letters, probs, alphabet)), probs, alphabet)
         char_probs = tuple(letter.prob for letter in letters)
         return LineRead("".join(letter.char for letter in letters), min(char_probs, default=0.0), char_probs)

@@ -159,12 +159,12 @@ def respell(word: list[Letter], probs: NDArray[np.float32], alphabet: str,
         options.append([(0.0, letter.char, letter.prob), *sorted(alts)[:MAX_OPTIONS]])
     best: tuple[float, list[tuple[float, str, float]]] | None = None
     chosen: list[tuple[float, str, float]] = []
-    budget = [MAX_STEPS]
+    budget = MAX_STEPS
 
     def search(i: int, spent: float) -> None:
-        nonlocal best
-        budget[0] -= 1
-        if budget[0] < 0:
+        nonlocal best, budget
+        budget -= 1
+        if budget < 0:
             return
         if i == len(options):
             if accept("".join(c for _, c, _ in chosen)):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from edge.ocr.charset import TONE_MARKS, VOWEL_BASES, charset
-from edge.ocr.syllables import COMMON_RHYMES
+from edge.ocr.syllables import COMMON_RHYMES, STOPS
 from edge.synth.draw import Rng, Weighted, data_json, digits, pick, small, uniform_int, unit, wpick
 from edge.synth.places import name_data, place_data, random_address, random_company_name, random_person_name
 from edge.synth.types import VehicleKind
@@ -50,7 +50,6 @@ def _tone_bearer(rhyme: str) -> int:
     return vowels[0]
 
 
-
 _ONSETS = Weighted.of([
     ("", 5), ("b", 3), ("c", 4), ("ch", 3), ("d", 3), ("đ", 4), ("g", 2), ("gi", 2), ("h", 4), ("kh", 3),
     ("l", 4), ("m", 4), ("n", 4), ("ng", 4), ("nh", 4), ("p", 0.5), ("ph", 3), ("qu", 2), ("r", 2), ("s", 3),
@@ -71,7 +70,7 @@ def _rhymes_by_vowel() -> dict[str, tuple[_Rhyme, ...]]:
     out: dict[str, list[_Rhyme]] = {v: [] for v in VOWEL_BASES}
     for r in COMMON_RHYMES.split():
         i = _tone_bearer(r)
-        out[r[i]].append(_Rhyme(r, i, r.endswith(("c", "ch", "p", "t"))))
+        out[r[i]].append(_Rhyme(r, i, r.endswith(STOPS)))
     return {v: tuple(rs) for v, rs in out.items()}
 
 
