@@ -7,7 +7,7 @@ Input (N, 1, 32, W) in [-1, 1]; output (N, T=W/4, C) logits, C = charset + CTC b
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import torch
@@ -20,14 +20,21 @@ class ModelSpec:
     channels: tuple[int, int, int, int] = (32, 64, 96, 128)
     hidden: int = 192
     temporal_blocks: int = 2
+    # How the last convolution collapses the 2-row map to one: "both" rows (an unpadded (2, 1)
+    # kernel), or "top": the padded kernel of the first models, whose kept top row sees only the
+    # upper row (the lower half of the line reaches it only through the receptive field).
+    collapse: str = "both"
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ModelSpec:
-        """The spec a checkpoint saved (``to_dict``), its lists back to tuples."""
-        return cls(**{**d, "channels": tuple(d["channels"])})
+        """The spec a checkpoint saved (``to_dict``), its lists back to tuples.
+
+        Checkpoints from before ``collapse`` existed are "top" models.
+        """
+        return cls(**{"collapse": "top", **d, "channels": tuple(d["channels"])})
 
 
 # Named sizes for ``edge train recognizer --size``: (channels, hidden, temporal blocks).
@@ -46,8 +53,8 @@ def sized(num_classes: int, size: str) -> ModelSpec:
     return ModelSpec(num_classes, channels, hidden, blocks)
 
 
-def _conv(cin: int, cout: int, kernel: tuple[int, int] = (3, 3), groups: int = 1) -> nn.Sequential:
-    pad = (kernel[0] // 2, kernel[1] // 2)
+def _conv(cin: int, cout: int, kernel: tuple[int, int] = (3, 3), groups: int = 1, same: bool = True) -> nn.Sequential:
+    pad = (kernel[0] // 2, kernel[1] // 2) if same else (0, 0)
     return nn.Sequential(nn.Conv2d(cin, cout, kernel, padding=pad, bias=False, groups=groups),
                          nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
 
@@ -74,6 +81,8 @@ class LineRecognizer(nn.Module):
     def __init__(self, spec: ModelSpec) -> None:
         super().__init__()
         c1, c2, c3, c4 = spec.channels
+        if spec.collapse not in ("both", "top"):
+            raise ValueError(f"unknown collapse {spec.collapse!r}; 'both' or 'top'")
         self.spec = spec
         self.features = nn.Sequential(
             _conv(1, c1),
@@ -85,14 +94,14 @@ class LineRecognizer(nn.Module):
             nn.MaxPool2d((2, 1), (2, 1)),  # 4 x W/4
             _conv(c3, c4),
             nn.MaxPool2d((2, 1), (2, 1)),  # 2 x W/4
-            _conv(c4, spec.hidden, kernel=(2, 1)),
+            _conv(c4, spec.hidden, kernel=(2, 1), same=spec.collapse == "top"),
         )
-        # the (2, 1) kernel above has padding (1, 0): crop back to one row in forward
+        # "top": the (2, 1) kernel above has padding (1, 0); forward crops back to its top row
         self.temporal = nn.Sequential(*[TemporalBlock(spec.hidden) for _ in range(spec.temporal_blocks)])
         self.head = nn.Conv2d(spec.hidden, spec.num_classes, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        f = self.features(x)[:, :, :1, :]  # (N, hidden, 1, T)
+        f = self.features(x)[:, :, :1, :]  # (N, hidden, 1, T); "both" has the one row already
         f = self.temporal(f)
         logits: torch.Tensor = self.head(f).squeeze(2).permute(0, 2, 1)  # (N, T, C)
         return logits
@@ -109,6 +118,11 @@ class _Deployable(nn.Module):
 
     def __init__(self, trained: LineRecognizer) -> None:
         super().__init__()
+        self.temporal = trained.temporal
+        self.head = trained.head
+        if trained.spec.collapse == "both":  # already unpadded: nothing to rewrite
+            self.features = trained.features
+            return
         *body, last = list(trained.features.children())
         conv, bn, act = list(last.children())
         assert isinstance(conv, nn.Conv2d)
@@ -117,12 +131,30 @@ class _Deployable(nn.Module):
             top_row.weight.zero_()
             top_row.weight[:, :, 0, :] = conv.weight[:, :, 1, :]  # row 0 of the padded output sees x0 via tap 1
         self.features = nn.Sequential(*body, top_row, bn, act)
-        self.temporal = trained.temporal
-        self.head = trained.head
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         logits: torch.Tensor = self.head(self.temporal(self.features(x))).permute(0, 2, 3, 1)
         return logits
+
+
+def to_both_rows(model: LineRecognizer) -> LineRecognizer:
+    """A "both" copy of a "top" model computing the same function, its lower-row tap zero.
+
+    Fine-tuning the copy lets the last convolution learn to use the lower half of the line
+    (dots below, descenders) directly, from the trained model's accuracy rather than from scratch.
+    """
+    if model.spec.collapse == "both":
+        return model
+    wider = LineRecognizer(replace(model.spec, collapse="both"))
+    state = {k: v.clone() for k, v in model.state_dict().items()}
+    conv_key = next(k for k in state if k.startswith("features.") and state[k].dim() == 4
+                    and tuple(state[k].shape[2:]) == (2, 1))
+    old = state[conv_key]
+    new = torch.zeros_like(old)
+    new[:, :, 0, :] = old[:, :, 1, :]  # the padded kernel's kept row saw the upper row through tap 1
+    state[conv_key] = new
+    wider.load_state_dict(state)
+    return wider
 
 
 def deployable(model: LineRecognizer) -> nn.Module:

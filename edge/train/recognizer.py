@@ -19,7 +19,7 @@ from edge.eval.score import corpus_cer
 from edge.ocr.charset import Codec, charset
 from edge.ocr.ctc import greedy_decode
 from edge.train.data import LineSet, batches
-from edge.train.model import LineRecognizer, ModelSpec, sized
+from edge.train.model import LineRecognizer, ModelSpec, sized, to_both_rows
 
 console = Console(stderr=True)
 
@@ -40,6 +40,7 @@ class TrainOptions:
     max_val: int = 2000
     init: Path | None = None  # weights to start from (fresh optimiser and schedule) when not resuming
     size: str = "small"  # edge.train.model.SIZES; a resumed or --init run keeps its checkpoint's
+    both_rows: bool = False  # an --init "top" model becomes a "both" model (edge.train.model.to_both_rows)
 
 
 def build_model(spec: ModelSpec | None = None) -> LineRecognizer:
@@ -85,6 +86,12 @@ def train(opts: TrainOptions) -> Path:
     start_from = last if resuming else opts.init
     saved: dict[str, Any] | None = torch.load(start_from, weights_only=False) if start_from is not None else None
     model = build_model(ModelSpec.from_dict(saved["spec"]) if saved else sized(codec.num_classes, opts.size))
+    if saved is not None and not resuming:
+        model.load_state_dict(saved["model"])
+        console.print(f"starting from the weights of {opts.init}")
+        if opts.both_rows and model.spec.collapse != "both":
+            model = to_both_rows(model)
+            console.print("its last convolution now collapses both rows (the same function to start with)")
     opt = torch.optim.AdamW(model.parameters(), lr=opts.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=opts.lr, total_steps=opts.steps, pct_start=0.05)
     ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True)
@@ -102,9 +109,6 @@ def train(opts: TrainOptions) -> Path:
                 for _ in range(min(step, opts.steps)):
                     sched.step()
         console.print(f"resumed at step {step} (best val CER {best:.4f})")
-    elif saved is not None:
-        model.load_state_dict(saved["model"])
-        console.print(f"starting from the weights of {opts.init}")
     rng = np.random.default_rng([opts.seed, step])
     started = time.monotonic()
     loss_avg = 0.0

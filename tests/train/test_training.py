@@ -15,7 +15,7 @@ from edge.runtime.manifest import load_manifest, verified_path
 from edge.runtime.onnx import OnnxRuntime
 from edge.train.data import LineSet, batches, build_cache
 from edge.train.export import export_onnx, load_checkpoint, manifest_entry, quantize_int8
-from edge.train.model import SIZES, deployable
+from edge.train.model import SIZES, ModelSpec, deployable, to_both_rows
 from edge.train.recognizer import TrainOptions, build_model, train
 
 
@@ -107,3 +107,36 @@ def test_export_gives_onnx_models_that_match_torch(tmp_path: Path, caches: tuple
     assert path == int8 and entry.charset == charset()
     reads = Recognizer.load(fp32.parent, "onnx", "int8").read([np.full((32, 120), 255, np.uint8)])
     assert len(reads) == 1 and 0.0 <= reads[0].confidence <= 1.0
+
+
+def test_an_older_top_row_model_becomes_a_both_rows_model_computing_the_same(
+        tmp_path: Path, caches: tuple[Path, Path]) -> None:
+    torch.manual_seed(1)
+    top = build_model(ModelSpec(Codec(charset()).num_classes, collapse="top")).eval()
+    both = to_both_rows(top).eval()
+    assert both.spec.collapse == "both"
+    x = torch.from_numpy(np.random.default_rng(1).uniform(-1, 1, (2, 1, 32, 160)).astype(np.float32))
+    with torch.no_grad():
+        reference = top(x)
+        np.testing.assert_allclose(both(x).numpy(), reference.numpy(), atol=1e-5)
+        np.testing.assert_allclose(deployable(top)(x)[:, 0].numpy(), reference.numpy(), atol=1e-5)
+        np.testing.assert_allclose(deployable(both)(x)[:, 0].numpy(), reference.numpy(), atol=1e-5)
+    collapse = [m for m in both.features.modules() if isinstance(m, torch.nn.Conv2d)][-1]
+    assert collapse.padding == (0, 0) and collapse.weight.shape[2:] == (2, 1)
+    assert float(collapse.weight.detach()[:, :, 1].abs().sum()) == 0.0  # the lower row's tap starts at zero
+    both.train()
+    both(x).sum().backward()
+    assert collapse.weight.grad is not None and float(collapse.weight.grad[:, :, 1].abs().sum()) > 0.0
+    legacy = top.spec.to_dict()
+    del legacy["collapse"]  # checkpoints from before the field existed
+    assert ModelSpec.from_dict(legacy).collapse == "top"
+    torch.save({"model": top.state_dict(), "spec": legacy}, tmp_path / "old.pt")
+    train(TrainOptions(train=caches[0], val=caches[1], out=tmp_path / "run", steps=2, batch_size=8,
+                       eval_every=2, threads=1, max_val=8, init=tmp_path / "old.pt", both_rows=True))
+    model, _ = load_checkpoint(tmp_path / "run" / "last.pt")
+    assert model.spec.collapse == "both"
+    kept = torch.load(tmp_path / "run" / "last.pt", weights_only=False)
+    train(TrainOptions(train=caches[0], val=caches[1], out=tmp_path / "plain", steps=2, batch_size=8,
+                       eval_every=2, threads=1, max_val=8, init=tmp_path / "old.pt"))
+    assert load_checkpoint(tmp_path / "plain" / "last.pt")[0].spec.collapse == "top"
+    assert kept["spec"]["collapse"] == "both"
