@@ -9,6 +9,7 @@ converter environment (``deploy/setup-converter.sh``), and recorded in the same 
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -97,6 +98,31 @@ def quantize_int8(fp32: Path, out: Path, calibration: LineSet) -> None:
                                        "CalibPercentile": CALIBRATION_PERCENTILE})
 
 
+def activation_grids(int8: Path) -> list[dict[str, Any]]:
+    """The int8 ONNX model's activation grids in graph order, for the TFLite model to share.
+
+    Each: the tensor, the op that produces it (``input`` for the graph input) and the float range
+    [min, max] of its 256 uint8 steps.  Quantizing the TFLite model on these very grids makes both
+    int8 models compute the same integers (``edge.train.to_tflite.on_onnx_grids``), so they read
+    the same text; calibrated separately each rounds differently and they disagree on ~2 % of lines.
+    """
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(int8)).graph
+    consts = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+    producer = {out: node.op_type for node in graph.node for out in node.output}
+    producer.update({i.name: "input" for i in graph.input})
+    grids = []
+    for node in graph.node:
+        if node.op_type != "QuantizeLinear" or node.input[0] in consts:
+            continue  # a weight's (per-channel) grid: each converter derives it from the same weights
+        scale, zero = float(consts[node.input[1]]), int(consts[node.input[2]])
+        grids.append({"tensor": node.input[0], "op": producer.get(node.input[0], "?"),
+                      "min": (0 - zero) * scale, "max": (255 - zero) * scale})
+    return grids
+
+
 def manifest_entry(path: Path, precision: str, backend: str, state: dict[str, Any],
                    accuracy: dict[str, Any] | None = None) -> dict[str, Any]:
     history = state.get("history", [])
@@ -132,13 +158,20 @@ def export_all(checkpoint: Path, models_dir: Path, calibration: Path) -> dict[st
     for precision, path in (("fp32", fp32), ("int8", int8)):
         write_entry(models_dir, NAMES[precision], manifest_entry(path, precision, "onnx", state))
     tflite = models_dir / FILES["tflite"]
-    convert_tflite(checkpoint, calibration, tflite)
+    with tempfile.TemporaryDirectory() as tmp:
+        grids = Path(tmp) / "grids.json"
+        grids.write_text(json.dumps(activation_grids(int8)))
+        convert_tflite(checkpoint, calibration, tflite, grids)
     write_entry(models_dir, NAMES["tflite"], manifest_entry(tflite, "int8", "tflite", state))
     return {"fp32": fp32, "int8": int8, "tflite": tflite}
 
 
-def convert_tflite(checkpoint: Path, calibration: Path, out: Path, python: Path = CONVERTER_PYTHON) -> None:
-    """Run ``edge.train.to_tflite`` in the converter environment (deploy/setup-converter.sh)."""
+def convert_tflite(checkpoint: Path, calibration: Path, out: Path, grids: Path | None = None,
+                   python: Path = CONVERTER_PYTHON) -> None:
+    """Run ``edge.train.to_tflite`` in the converter environment (deploy/setup-converter.sh).
+
+    ``grids``: the int8 ONNX model's activation grids (``activation_grids``) for the TFLite model to use.
+    """
     import os
     import subprocess
 
@@ -147,7 +180,7 @@ def convert_tflite(checkpoint: Path, calibration: Path, out: Path, python: Path 
                         "run bash deploy/setup-converter.sh once")
     root = Path(__file__).resolve().parents[2]
     env = dict(os.environ, PYTHONPATH=str(root))
-    done = subprocess.run([str(python), "-m", "edge.train.to_tflite", str(checkpoint), str(calibration), str(out)],
-                          env=env, capture_output=True, text=True)
+    args = [str(python), "-m", "edge.train.to_tflite", str(checkpoint), str(calibration), str(out)]
+    done = subprocess.run(args + ([str(grids)] if grids is not None else []), env=env, capture_output=True, text=True)
     if done.returncode != 0 or not out.exists():
         raise EdgeError(f"TFLite conversion failed: {done.stderr.strip().splitlines()[-1:]}")

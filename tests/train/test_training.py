@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -14,9 +15,10 @@ from edge.ocr.recognizer import Recognizer
 from edge.runtime.manifest import load_manifest, verified_path
 from edge.runtime.onnx import OnnxRuntime
 from edge.train.data import LineSet, batches, build_cache
-from edge.train.export import export_onnx, load_checkpoint, manifest_entry, quantize_int8
+from edge.train.export import activation_grids, export_onnx, load_checkpoint, manifest_entry, quantize_int8
 from edge.train.model import SIZES, ModelSpec, deployable, to_both_rows
 from edge.train.recognizer import TrainOptions, build_model, train
+from edge.train.to_tflite import on_onnx_grids
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +102,7 @@ def test_export_gives_onnx_models_that_match_torch(tmp_path: Path, caches: tuple
     np.testing.assert_allclose(out[:, 0], reference, atol=1e-3)
     assert int8.stat().st_size < 0.5 * fp32.stat().st_size
     assert OnnxRuntime(int8).run(x).shape == out.shape
+    _check_grids_carry_over(activation_grids(int8))
     from edge.runtime.manifest import write_entry
 
     write_entry(fp32.parent, "recognizer-int8-onnx", manifest_entry(int8, "int8", "onnx", state))
@@ -140,3 +143,28 @@ def test_an_older_top_row_model_becomes_a_both_rows_model_computing_the_same(
                        eval_every=2, threads=1, max_val=8, init=tmp_path / "old.pt"))
     assert load_checkpoint(tmp_path / "plain" / "last.pt")[0].spec.collapse == "top"
     assert kept["spec"]["collapse"] == "both"
+
+
+def _check_grids_carry_over(grids: list[dict[str, Any]]) -> None:
+    """The int8 ONNX model's grids, in order, and their transfer onto TFLite-like calibration stats."""
+    assert grids[0]["op"] == "input" and grids[0]["min"] < 0 < grids[0]["max"]  # the image, in [-1, 1]
+    kinds = [g["op"] for g in grids[1:]]
+    assert kinds.count("MaxPool") == 4 and set(kinds) <= {"Relu", "MaxPool", "Conv", "Add"}
+    assert all(g["min"] == 0.0 and g["max"] > 0 for g in grids if g["op"] in ("Relu", "MaxPool"))
+    tflite_op = {"Relu": "CONV_2D", "MaxPool": "MAX_POOL_2D", "Conv": "DEPTHWISE_CONV_2D", "Add": "ADD"}
+    producers = [("args_0", "input"), ("transposed", "TRANSPOSE"), ("padded", "PAD")]
+    producers += [(f"t{i}", tflite_op[k]) for i, k in enumerate(kinds)]
+    stats = {name: {"min": np.zeros((1, 1, 1, 1), np.float32), "max": np.ones((1, 1, 1, 1), np.float32)}
+             for name, _ in producers}
+    moved = on_onnx_grids(stats, producers, grids)
+    assert float(moved["padded"]["min"].ravel()[0]) == pytest.approx(grids[0]["min"])
+    for i, g in enumerate(grids[1:]):
+        assert float(moved[f"t{i}"]["max"].ravel()[0]) == pytest.approx(g["max"])
+        assert moved[f"t{i}"]["max"].shape == (1, 1, 1, 1)
+    assert float(stats["t0"]["max"].ravel()[0]) == 1.0  # the input stats are left alone
+    pool = kinds.index("MaxPool")
+    swapped = [(n, "CONV_2D" if i == pool + 3 else op) for i, (n, op) in enumerate(producers)]
+    with pytest.raises(ValueError, match="faces ONNX MaxPool"):
+        on_onnx_grids(stats, swapped, grids)
+    with pytest.raises(ValueError, match="TFLite activations against"):
+        on_onnx_grids({k: v for k, v in stats.items() if k != "t0"}, producers[:3] + producers[4:], grids)
