@@ -96,10 +96,11 @@ def _wants_second_look(classified: fx.Classified, raw: dict[str, fx.Raw]) -> boo
 
 
 def faint_lines(card: Image, found: Sequence[LineBox]) -> tuple[list[LineBox], set[int]]:
-    """Lines only a laxer look at grey print finds (a worn ribbon's values), and which of the lines
+    """Lines a laxer look at grey print finds (a worn ribbon's values), and which of the lines
     already found they take the place of: bits of a faint line the first look caught (a letter or
-    two), wholly inside it.  A line that overlaps one already found otherwise is that line seen
-    again, bolder, and is left out."""
+    two), wholly inside it, or pieces of its own row, which it is read again with as one line (the
+    faint words between them, the faint ends and marks their boxes cut off).  A line that overlaps
+    one already found on another row is left out."""
     out: list[LineBox] = []
     replaced: set[int] = set()
     for b in text_lines(card, FAINT):
@@ -107,11 +108,45 @@ def faint_lines(card: Image, found: Sequence[LineBox]) -> tuple[list[LineBox], s
             continue
         hits = [i for i, o in enumerate(found)
                 if _shared(b, o) > 0.15 * min(b.width * b.height, o.width * o.height)]
-        if all(_shared(b, found[i]) >= 0.6 * found[i].width * found[i].height
-               and b.width >= 1.5 * found[i].width for i in hits):
+        inside = [_shared(b, found[i]) >= 0.6 * found[i].width * found[i].height
+                  and b.width >= 1.5 * found[i].width for i in hits]
+        if all(inside):
             out.append(b)
             replaced.update(hits)
-    return out, replaced
+        elif all(ok or _same_row(b, found[i]) for ok, i in zip(inside, hits, strict=True)):
+            # the faint line and the pieces of its row the first look found, read again as one
+            # line: what joins them, or a line's faint ends and marks the first box cut off
+            joined = LineBox(min([b.x0] + [found[i].x0 for i in hits]), min([b.y0] + [found[i].y0 for i in hits]),
+                             max([b.x1] + [found[i].x1 for i in hits]), max([b.y1] + [found[i].y1 for i in hits]))
+            if len(hits) > 1 or _grown(joined, found[hits[0]]):
+                out.append(joined)
+                replaced.update(hits)
+    return _merge_rows(out), replaced
+
+
+MIN_GROWTH = 3  # card pixels a line's box must grow on some side to be read again
+
+
+def _grown(a: LineBox, b: LineBox) -> bool:
+    return max(b.x0 - a.x0, b.y0 - a.y0, a.x1 - b.x1, a.y1 - b.y1) >= MIN_GROWTH
+
+
+def _same_row(a: LineBox, b: LineBox) -> bool:
+    shared = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return shared >= 0.6 * min(a.height, b.height) and max(a.height, b.height) <= 1.6 * min(a.height, b.height)
+
+
+def _merge_rows(boxes: list[LineBox]) -> list[LineBox]:
+    """Lines that now overlap on one row (two faint lines grown over one piece) become one."""
+    out: list[LineBox] = []
+    for b in sorted(boxes, key=lambda b: b.x0):
+        for k, o in enumerate(out):
+            if _shared(b, o) > 0 and _same_row(b, o):
+                out[k] = LineBox(min(o.x0, b.x0), min(o.y0, b.y0), max(o.x1, b.x1), max(o.y1, b.y1))
+                break
+        else:
+            out.append(b)
+    return out
 
 
 def _shared(a: LineBox, b: LineBox) -> int:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from edge.document.pipeline import faint_lines, text_lines
-from edge.ocr.lines import iou, overlap
+from edge.document.pipeline import FAINT, MAX_FAINT_HEIGHT, MIN_FAINT_HEIGHT, faint_lines, text_lines
+from edge.ocr.lines import LineBox, iou, overlap
 from edge.synth.card import render_face
 from edge.synth.layouts import LAYOUTS
 from edge.synth.values import random_values
@@ -40,6 +40,23 @@ def test_values_too_faint_for_the_first_look_are_found_by_the_second_and_nothing
         first_hits += sum(max((iou(v, f.as_tuple()) for f in first), default=0.0) >= 0.5 for v in values)
         second_hits += sum(max((iou(v, f.as_tuple()) for f in after), default=0.0) >= 0.5 for v in values)
     assert second_hits >= first_hits + 0.2 * total, (first_hits, second_hits, total)
+
+
+def test_pieces_of_a_faint_line_s_row_are_read_again_with_it_as_one_line() -> None:
+    card, _ = _faded_back(0, 0.38)
+    lax = [b for b in text_lines(card, FAINT) if b.width > 200 and MIN_FAINT_HEIGHT <= b.height <= MAX_FAINT_HEIGHT]
+    line = lax[0]
+    # the first look found a piece of the row reaching well past the faint line's start (more
+    # than half of it outside: no bit of the faint line)
+    piece = LineBox(line.x0 - 36, line.y0 + 1, line.x0 + 24, line.y1 - 1)
+    more, replaced = faint_lines(card, [piece])
+    assert replaced == {0}
+    assert LineBox(piece.x0, line.y0, line.x1, line.y1) in more
+    # a box over two rows is no piece of the line's row: left as it was, the line not added
+    tall = LineBox(line.x0 - 6, line.y0 - 3 * line.height, line.x0 + line.width // 3, line.y1)
+    more, replaced = faint_lines(card, [tall])
+    assert replaced == set() and all(overlap(b.as_tuple(), tall.as_tuple()) == 0 or b.y1 <= tall.y0 for b in more)
+    assert not any(b.x0 <= line.x0 and b.x1 >= line.x1 and b.y0 <= line.y0 + 2 for b in more)
 
 
 def test_a_clean_card_gets_little_from_the_second_look() -> None:
