@@ -46,8 +46,10 @@ MIN_FAINT_HEIGHT, MAX_FAINT_HEIGHT = 9, 40
 # labels whose missing value asks for that second look: the fields the API returns, less the pay
 # load (a motorbike's is left empty)
 ASKS_FOR_VALUE = frozenset(SIDE_FIELDS[SideType.FRONT] + SIDE_FIELDS[SideType.BACK]) - {"pay_load"}
-# ... as does a name or an address read as a few letters: the bits of a faint line the first look caught
+# ... as does a name or an address read as a few letters (the bits of a faint line the first look
+# caught) or read unsure (a faint line found in pieces)
 WORDY_VALUES, MIN_WORDY_LETTERS = ("name", "address"), 6
+UNSURE_WORDY = 0.5  # the weakest line confidence behind a name or address that asks for it
 
 
 @dataclass
@@ -88,10 +90,11 @@ def text_lines(card: Image, params: LineParams | None = None) -> list[LineBox]:
 
 
 def _wants_second_look(classified: fx.Classified, raw: dict[str, fx.Raw]) -> bool:
-    """A label found without its value, or a name or address read as a few letters."""
+    """A label found without its value, or a name or address read as a few letters or unsure."""
     labelled = {key for _, key in classified.labels}
     return any(key in ASKS_FOR_VALUE and key not in raw for key in labelled) or any(
-        key in labelled and key in raw and sum(c.isalpha() for c in raw[key].text) < MIN_WORDY_LETTERS
+        key in labelled and key in raw and (sum(c.isalpha() for c in raw[key].text) < MIN_WORDY_LETTERS
+                                            or raw[key].confidence < UNSURE_WORDY)
         for key in WORDY_VALUES)
 
 
