@@ -124,7 +124,7 @@ def faint_lines(card: Image, found: Sequence[LineBox]) -> tuple[list[LineBox], s
             if len(hits) > 1 or _grown(joined, found[hits[0]]):
                 out.append(joined)
                 replaced.update(hits)
-    return _merge_rows(out), replaced
+    return _absorb_neighbours(_merge_rows(out), found, replaced)
 
 
 MIN_GROWTH = 3  # card pixels a line's box must grow on some side to be read again
@@ -139,12 +139,39 @@ def _same_row(a: LineBox, b: LineBox) -> bool:
     return shared >= 0.6 * min(a.height, b.height) and max(a.height, b.height) <= 1.6 * min(a.height, b.height)
 
 
+ADJACENT = 0.6  # line heights: a piece of the row this close to a faint line is part of it
+
+
+def _near(a: LineBox, b: LineBox) -> bool:
+    """On one row, overlapping or apart by less than ``ADJACENT`` of their height."""
+    gap = max(a.x0, b.x0) - min(a.x1, b.x1)
+    return _same_row(a, b) and gap <= ADJACENT * min(a.height, b.height)
+
+
+def _absorb_neighbours(boxes: list[LineBox], found: Sequence[LineBox],
+                       replaced: set[int]) -> tuple[list[LineBox], set[int]]:
+    """Each faint line grown over the pieces of its row that all but touch it (the first look's
+    "NG" beside the second's "UYỄN BẢO TUẤN")."""
+    out = []
+    for b in boxes:
+        grew = True
+        while grew:
+            grew = False
+            for i, o in enumerate(found):
+                if i not in replaced and _near(b, o):
+                    b = LineBox(min(b.x0, o.x0), min(b.y0, o.y0), max(b.x1, o.x1), max(b.y1, o.y1))
+                    replaced.add(i)
+                    grew = True
+        out.append(b)
+    return _merge_rows(out), replaced
+
+
 def _merge_rows(boxes: list[LineBox]) -> list[LineBox]:
     """Lines that now overlap on one row (two faint lines grown over one piece) become one."""
     out: list[LineBox] = []
     for b in sorted(boxes, key=lambda b: b.x0):
         for k, o in enumerate(out):
-            if _shared(b, o) > 0 and _same_row(b, o):
+            if _near(b, o):
                 out[k] = LineBox(min(o.x0, b.x0), min(o.y0, b.y0), max(o.x1, b.x1), max(o.y1, b.y1))
                 break
         else:
