@@ -43,6 +43,8 @@ EDGE_BAND = 0.04  # share of the card's width along its edges where only the pri
 # the second, laxer look at grey print (``faint_lines``) and the height of a line it may add
 FAINT = LineParams(grey_threshold=0.80, weak_grey_threshold=0.85)
 MIN_FAINT_HEIGHT, MAX_FAINT_HEIGHT = 9, 40
+MIN_GROWTH = 3  # card pixels a line's box must grow on some side to be read again with a faint line
+ADJACENT = 0.6  # line heights: a piece of the row this close to a faint line is part of it
 # labels whose missing value asks for that second look: the fields the API returns, less the pay
 # load (a motorbike's is left empty)
 ASKS_FOR_VALUE = frozenset(SIDE_FIELDS[SideType.FRONT] + SIDE_FIELDS[SideType.BACK]) - {"pay_load"}
@@ -119,15 +121,16 @@ def faint_lines(card: Image, found: Sequence[LineBox]) -> tuple[list[LineBox], s
         elif all(ok or _same_row(b, found[i]) for ok, i in zip(inside, hits, strict=True)):
             # the faint line and the pieces of its row the first look found, read again as one
             # line: what joins them, or a line's faint ends and marks the first box cut off
-            joined = LineBox(min([b.x0] + [found[i].x0 for i in hits]), min([b.y0] + [found[i].y0 for i in hits]),
-                             max([b.x1] + [found[i].x1 for i in hits]), max([b.y1] + [found[i].y1 for i in hits]))
+            joined = _union(b, *(found[i] for i in hits))
             if len(hits) > 1 or _grown(joined, found[hits[0]]):
                 out.append(joined)
                 replaced.update(hits)
     return _absorb_neighbours(_merge_rows(out), found, replaced)
 
 
-MIN_GROWTH = 3  # card pixels a line's box must grow on some side to be read again
+def _union(*boxes: LineBox) -> LineBox:
+    return LineBox(min(b.x0 for b in boxes), min(b.y0 for b in boxes), max(b.x1 for b in boxes),
+                   max(b.y1 for b in boxes))
 
 
 def _grown(a: LineBox, b: LineBox) -> bool:
@@ -137,9 +140,6 @@ def _grown(a: LineBox, b: LineBox) -> bool:
 def _same_row(a: LineBox, b: LineBox) -> bool:
     shared = min(a.y1, b.y1) - max(a.y0, b.y0)
     return shared >= 0.6 * min(a.height, b.height) and max(a.height, b.height) <= 1.6 * min(a.height, b.height)
-
-
-ADJACENT = 0.6  # line heights: a piece of the row this close to a faint line is part of it
 
 
 def _near(a: LineBox, b: LineBox) -> bool:
@@ -159,7 +159,7 @@ def _absorb_neighbours(boxes: list[LineBox], found: Sequence[LineBox],
             grew = False
             for i, o in enumerate(found):
                 if i not in replaced and _near(b, o):
-                    b = LineBox(min(b.x0, o.x0), min(b.y0, o.y0), max(b.x1, o.x1), max(b.y1, o.y1))
+                    b = _union(b, o)
                     replaced.add(i)
                     grew = True
         out.append(b)
@@ -167,12 +167,12 @@ def _absorb_neighbours(boxes: list[LineBox], found: Sequence[LineBox],
 
 
 def _merge_rows(boxes: list[LineBox]) -> list[LineBox]:
-    """Lines that now overlap on one row (two faint lines grown over one piece) become one."""
+    """Lines on one row that now overlap or all but touch (two faint lines grown over one piece) become one."""
     out: list[LineBox] = []
     for b in sorted(boxes, key=lambda b: b.x0):
         for k, o in enumerate(out):
             if _near(b, o):
-                out[k] = LineBox(min(o.x0, b.x0), min(o.y0, b.y0), max(o.x1, b.x1), max(o.y1, b.y1))
+                out[k] = _union(o, b)
                 break
         else:
             out.append(b)
