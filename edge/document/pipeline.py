@@ -25,7 +25,7 @@ from edge.document.normalize import dated_line
 from edge.document.quality import REASON_MESSAGES, Reason, measure
 from edge.document.rectify import rectify, rotate180
 from edge.document.validate import cross_sides, side_result
-from edge.ocr.lines import LineBox, LineParams, detect_lines, overlap
+from edge.ocr.lines import CardLayers, LineBox, LineParams, detect_lines, overlap
 from edge.ocr.recognizer import LineRead, Recognizer
 from edge.schema import SIDE_FIELDS, Envelope, ErrorCode, SideResult, SideType
 
@@ -83,11 +83,11 @@ class ScanResult:
         return [s.message for s in self.sides]
 
 
-def text_lines(card: Image, params: LineParams | None = None) -> list[LineBox]:
+def text_lines(card: Image, params: LineParams | None = None, layers: CardLayers | None = None) -> list[LineBox]:
     """Line boxes of a rectified card, less the specks of its printed border (no text lies there)."""
     h, w = card.shape[:2]
     mx, my = EDGE_BAND * w, 0.6 * EDGE_BAND * w
-    return [b for b in detect_lines(card, params or LineParams())
+    return [b for b in detect_lines(card, params or LineParams(), layers)
             if b.x1 > mx and b.x0 < w - mx and b.y1 > my and b.y0 < h - my and b.width >= 0.5 * b.height]
 
 
@@ -100,7 +100,8 @@ def _wants_second_look(classified: fx.Classified, raw: dict[str, fx.Raw]) -> boo
         for key in WORDY_VALUES)
 
 
-def faint_lines(card: Image, found: Sequence[LineBox]) -> tuple[list[LineBox], set[int]]:
+def faint_lines(card: Image, found: Sequence[LineBox],
+                layers: CardLayers | None = None) -> tuple[list[LineBox], set[int]]:
     """Lines a laxer look at grey print finds (a worn ribbon's values), and which of the lines
     already found they take the place of: bits of a faint line the first look caught (a letter or
     two), wholly inside it, or pieces of its own row, which it is read again with as one line (the
@@ -108,7 +109,7 @@ def faint_lines(card: Image, found: Sequence[LineBox]) -> tuple[list[LineBox], s
     one already found on another row is left out."""
     out: list[LineBox] = []
     replaced: set[int] = set()
-    for b in text_lines(card, FAINT):
+    for b in text_lines(card, FAINT, layers):
         if not MIN_FAINT_HEIGHT <= b.height <= MAX_FAINT_HEIGHT:
             continue
         hits = [i for i, o in enumerate(found)
@@ -224,11 +225,13 @@ class Pipeline:
         if reason is not None:
             return SideScan(None, reason, quad.corners, timings=timings)
         card = _timed(timings, "rectify", lambda: rectify(image, quad))
-        boxes = _timed(timings, "lines", lambda: text_lines(card))
+        layers = CardLayers(card)
+        boxes = _timed(timings, "lines", lambda: text_lines(card, layers=layers))
         flipped, known = _timed(timings, "recognise", lambda: self._upside_down(card, boxes))
         if flipped:  # nothing read is kept (``known`` is empty): the lines are found again
             card = rotate180(card)
-            boxes = _timed(timings, "lines", lambda: text_lines(card))
+            layers = CardLayers(card)
+            boxes = _timed(timings, "lines", lambda: text_lines(card, layers=layers))
         reads = _timed(timings, "recognise", lambda: self._read(card, boxes, known))
         lines = [fx.Line(b.as_tuple(), r.text, r.confidence) for b, r in zip(boxes, reads, strict=True)]
         t0 = time.perf_counter()
@@ -237,7 +240,7 @@ class Pipeline:
         if _wants_second_look(classified, raw):
             # a label without its value, or a name read as a few letters: typed too faint for the first look
             t1 = time.perf_counter()
-            more, replaced = _timed(timings, "lines", lambda: faint_lines(card, boxes))
+            more, replaced = _timed(timings, "lines", lambda: faint_lines(card, boxes, layers))
             if more:
                 extra = _timed(timings, "recognise", lambda: self.recognizer.read([_crop(card, b) for b in more]))
                 lines = [ln for i, ln in enumerate(lines) if i not in replaced]

@@ -12,6 +12,7 @@ of its own, and marks join the line they sit on or above.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -64,19 +65,53 @@ class LineParams:
     word_gap: float = 2.0
 
 
-def ink_mask(card: UInt8, params: LineParams = LineParams()) -> UInt8:
+class CardLayers:
+    """What every look at one card shares, whatever its thresholds: the colour channels, the
+    darkest and brightest channel over the paper's local brightness, the stamp.  Each is made on
+    first use; a second look at the card (``LineParams`` laxer for grey) reuses them."""
+
+    def __init__(self, card: UInt8) -> None:
+        self.card = card
+
+    @cached_property
+    def channels(self) -> tuple[UInt8, UInt8, UInt8]:
+        b, g, r = (np.asarray(c, np.uint8) for c in cv2.split(self.card))
+        return b, g, r
+
+    @cached_property
+    def dark(self) -> UInt8:
+        if self.card.ndim != 3:
+            return self.card
+        b, g, r = self.channels
+        return np.asarray(cv2.min(cv2.min(b, g), r), np.uint8)
+
+    @cached_property
+    def dark_ratio(self) -> NDArray[np.float32]:
+        return _shade_ratio(self.dark)
+
+    @cached_property
+    def light(self) -> UInt8:
+        b, g, r = self.channels
+        return np.asarray(cv2.max(cv2.max(b, g), r), np.uint8)
+
+    @cached_property
+    def light_ratio(self) -> NDArray[np.float32]:
+        return _shade_ratio(self.light)
+
+    @cached_property
+    def stamp(self) -> tuple[UInt8, UInt8]:
+        return _stamp(self.card)
+
+
+def ink_mask(card: UInt8, params: LineParams = LineParams(), layers: CardLayers | None = None) -> UInt8:
     """Binary mask of printed ink (text, rules, stamp) with the paper's shading divided out."""
-    if card.ndim == 3:
-        b, g, r = (np.asarray(c, np.uint8) for c in cv2.split(card))
-        dark = np.asarray(cv2.min(cv2.min(b, g), r), np.uint8)
-    else:
-        dark = card
-    ratio = _shade_ratio(dark)
+    layers = layers if layers is not None else CardLayers(card)
+    ratio = layers.dark_ratio
     mask = _hysteresis(ratio < params.ink_threshold, ratio < params.weak_ink_threshold)
     if card.ndim == 3 and params.grey_threshold < 1.0:
-        mask |= _grey_ink((b, g, r), dark, mask, params)
+        mask |= _grey_ink(layers, mask, params)
     if card.ndim == 3:
-        disc, red = _stamp(card)
+        disc, red = layers.stamp
         mask[red > 0] = 0
         x, y, w, h = cv2.boundingRect(disc)
         if w and h:  # the stamp's speckle and arcs of its ring left dark: ink in its disc that is no letter
@@ -99,13 +134,11 @@ def _hysteresis(strong: NDArray[np.bool_], weak: NDArray[np.bool_]) -> UInt8:
     return np.asarray(keep[labels].astype(np.uint8) * 255, np.uint8)
 
 
-def _grey_ink(channels: tuple[UInt8, UInt8, UInt8], dark: UInt8, mask: UInt8, params: LineParams) -> UInt8:
+def _grey_ink(layers: CardLayers, mask: UInt8, params: LineParams) -> UInt8:
     """Print of a worn grey ribbon, too light for the darkest channel's threshold: dark in every
     channel, where the pale security print is dark in one.  It may grow what is already found (a
     blurred stroke's soft edge) but never join a mark to it (the colon's dot beside a letter)."""
-    b, g, r = channels
-    light = np.asarray(cv2.max(cv2.max(b, g), r), np.uint8)
-    grey = _shade_ratio(light)
+    light, dark, grey = layers.light, layers.dark, layers.light_ratio
     # neutral only: a red stamp's or a blue signature's pale edge is not a faint letter
     neutral = cv2.subtract(light, dark) < cv2.convertScaleAbs(light, alpha=params.max_chroma)
     neutral[:GREY_MARGIN] = neutral[-GREY_MARGIN:] = False  # nor the printed frame's pattern
@@ -289,9 +322,12 @@ def _split_marks(comps: NDArray[np.int32], params: LineParams) -> tuple[list[Fra
     return letters, marks[~used]
 
 
-def detect_lines(card: UInt8, params: LineParams = LineParams()) -> list[LineBox]:
-    """Text-line boxes (x0, y0, x1, y1; x1/y1 exclusive) in reading order."""
-    ink = _remove_rules(ink_mask(card, params))
+def detect_lines(card: UInt8, params: LineParams = LineParams(), layers: CardLayers | None = None) -> list[LineBox]:
+    """Text-line boxes (x0, y0, x1, y1; x1/y1 exclusive) in reading order.
+
+    ``layers``: the card's ``CardLayers`` when it is looked at more than once.
+    """
+    ink = _remove_rules(ink_mask(card, params, layers))
     comps = _components(ink)
     # specks of the frame or the table under a card whose edge the rectification missed a little:
     # print never lies wholly this close to the card's left or right edge

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 
 from edge.document.pipeline import FAINT, MAX_FAINT_HEIGHT, MIN_FAINT_HEIGHT, faint_lines, text_lines
-from edge.ocr.lines import LineBox, iou, overlap
+from edge.ocr.lines import CardLayers, LineBox, iou, overlap
 from edge.synth.card import render_face
 from edge.synth.layouts import LAYOUTS
 from edge.synth.values import random_values
@@ -86,3 +86,13 @@ def test_a_name_or_address_read_as_a_few_letters_asks_for_the_second_look() -> N
     # a plate read short is not a faint line's bits: no second look for it
     plate = fx.Line((791, 238, 845, 251), "Biển số", 1.0)
     assert not _wants_second_look(fx.Classified(labels=[(plate, "plate")]), {"plate": fx.Raw("51", 0.9)})
+
+
+def test_the_second_look_reuses_the_card_s_layers_and_finds_the_same() -> None:
+    card, _ = _faded_back(2, 0.38)
+    layers = CardLayers(card)
+    first = text_lines(card, layers=layers)
+    stamp, ratio = layers.stamp, layers.dark_ratio
+    assert first == text_lines(card)
+    assert faint_lines(card, first, layers) == faint_lines(card, first)
+    assert layers.stamp is stamp and layers.dark_ratio is ratio  # made once, for both looks
