@@ -128,10 +128,10 @@ def ink_mask(card: UInt8, params: LineParams = LineParams(), layers: CardLayers 
 def _hysteresis(strong: NDArray[np.bool_], weak: NDArray[np.bool_]) -> UInt8:
     """The weak pixels connected to a strong one: faint anti-aliased strokes of clearly dark ink."""
     n, labels = cv2.connectedComponents(weak.astype(np.uint8), connectivity=8)
-    keep = np.zeros(n, bool)
-    keep[np.unique(labels[strong])] = True
-    keep[0] = False
-    return np.asarray(keep[labels].astype(np.uint8) * 255, np.uint8)
+    keep = np.zeros(n, np.uint8)
+    keep[labels[strong]] = 255  # a look-up table over the components, then one gather
+    keep[0] = 0
+    return np.asarray(keep[labels], np.uint8)
 
 
 def _grey_ink(layers: CardLayers, mask: UInt8, params: LineParams) -> UInt8:
@@ -161,9 +161,9 @@ def _grey_ink(layers: CardLayers, mask: UInt8, params: LineParams) -> UInt8:
     near_dot = cv2.dilate(dot.astype(np.uint8)[old_labels], k3) > 0
     near_ink = cv2.dilate(mask, k3) > 0
     drop = np.zeros(n, bool)
-    drop[np.unique(labels[near_dot & (labels > 0)])] = True
+    drop[labels[near_dot]] = True  # (the background's label 0 is dropped below in any case)
     touching = np.zeros(n, bool)
-    touching[np.unique(labels[near_ink & (labels > 0)])] = True
+    touching[labels[near_ink]] = True
     drop |= ~touching & (stats[:, cv2.CC_STAT_AREA] <= GREY_SPECK)
     drop[0] = True
     return np.asarray(np.where(drop, 0, 255).astype(np.uint8)[labels], np.uint8)
