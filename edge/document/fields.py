@@ -378,13 +378,22 @@ def _shaped(shape: re.Pattern[str], text: str) -> str | None:
 
 def joined(parts: list[Line]) -> str:
     """The text of line parts in order: a part all but touching the one before it (a letter the
-    line detector split off, "N" + "GUYỄN") continues its word, other parts are words apart."""
+    line detector split off, "N" + "GUYỄN") continues its word, other parts are words apart.
+
+    Two touching parts of words (one has a space) that end and start with the same letter read
+    it twice, each through the margin its crop takes beyond its box ("Xã P" + "Phước Thạnh",
+    "NGUYỄn" + "N THANH"): it is kept once, from the part it starts.
+    """
     text = ""
     for prev, part in zip([None, *parts[:-1]], parts, strict=True):
+        here = part.text.strip()
         touching = prev is not None and _same_row(prev, part) and \
             part.box[0] - prev.box[2] < TOUCHING * max(prev.height, part.height) and \
             prev.text[-1:].isalpha() and part.text[:1].isalpha()
-        text += ("" if touching or not text else " ") + part.text.strip()
+        if touching and prev is not None and text[-1:].lower() == here[:1].lower() \
+                and (" " in prev.text.strip() or " " in here):
+            text = text[:-1]
+        text += ("" if touching or not text else " ") + here
     return text
 
 

@@ -328,6 +328,16 @@ def test_a_letter_split_off_its_word_is_joined_back() -> None:
     assert joined([L(140, 48, 290, 61, "NGỌC LỆ"), L(292, 50, 297, 61, "2")]) == "NGỌC LỆ 2"
 
 
+def test_a_letter_read_twice_through_touching_crops_is_kept_once() -> None:
+    # each crop takes a margin past its box: the letter at the seam is read by both
+    assert joined([L(142, 76, 292, 92, "Thôn 16, Xã P"), L(286, 71, 788, 93, "Phước Thạnh, Huyện Cam Lâm")]) \
+        == "Thôn 16, Xã Phước Thạnh, Huyện Cam Lâm"
+    assert joined([L(399, 241, 475, 264, "NGUYỄn"), L(478, 243, 667, 264, "N THANH KIÊN")]) == "NGUYỄN THANH KIÊN"
+    # a code split in two keeps a doubled letter (no word in it), and parts a word apart keep theirs
+    assert joined([L(100, 40, 160, 55, "RLHH"), L(161, 40, 300, 55, "HC1219Y")]) == "RLHHHC1219Y"
+    assert joined([L(140, 48, 190, 61, "XUÂN"), L(200, 48, 290, 61, "NAM HÀ")]) == "XUÂN NAM HÀ"
+
+
 def test_model_next_to_the_brand_when_its_label_is_unreadable() -> None:
     lines = [L(49, 191, 159, 203, "Nhãn hiệu (Brand)"), L(364, 192, 494, 202, "Sối loạli c(Munủl nạdo)"),
              L(678, 192, 720, 202, "Loại xe"),
