@@ -515,7 +515,8 @@ def _below(label: Line, labels: list[tuple[Line, str]], values: list[Line],
     nxt = min((o.box[1] for o, _ in labels if o is not label and o.box[1] > label.box[3] - 2
                and label.box[0] - 60 < o.box[0] < label.box[2] + 60), default=CARD_H)  # the next label under it
     reach = label.box[3] + reach_heights * max(label.height, 12)
-    out = []
+    out: list[Line] = []
+    further: list[Line] = []
     for i, v in enumerate(values):
         if i in taken or _speck(v, label) or v.box[1] < label.box[1] + 0.5 * label.height \
                 or v.box[1] > min(reach, nxt):
@@ -525,6 +526,7 @@ def _below(label: Line, labels: list[tuple[Line, str]], values: list[Line],
         if v.cy > nxt or v.cx < left or v.cx > right or v.box[0] < label.box[0] - 40:
             continue
         if v.box[0] > label.box[0] + 120 and abs(v.cx - label.cx) > 40:
+            further.append(v)  # not a row's start, but maybe the rest of one
             continue
         out.append(v)
     rows: list[list[Line]] = []
@@ -534,7 +536,14 @@ def _below(label: Line, labels: list[tuple[Line, str]], values: list[Line],
             rows.append([v])
         else:
             row.append(v)
+    for row in rows:  # the rest of a row past a gap the detector split it at (a faint comma)
+        for v in sorted(further, key=lambda v: v.box[0]):
+            if _same_row(v, row[0]) and 0 <= v.box[0] - max(p.box[2] for p in row) < ROW_GAP * row[0].height:
+                row.append(v)
     return [sorted(row, key=lambda v: v.box[0]) for row in rows]
+
+
+ROW_GAP = 3.0  # text heights: a piece of a value's row this far past its end is the rest of it
 
 
 def _continuation(parts: list[Line], labels: list[tuple[Line, str]], values: list[Line],

@@ -328,6 +328,17 @@ def test_a_letter_split_off_its_word_is_joined_back() -> None:
     assert joined([L(140, 48, 290, 61, "NGỌC LỆ"), L(292, 50, 297, 61, "2")]) == "NGỌC LỆ 2"
 
 
+def test_the_rest_of_a_value_row_under_its_label_is_kept_past_a_gap() -> None:
+    # the address under a bilingual label, split by the detector at a faint comma two heights wide
+    label = L(40, 345, 170, 357, "Địa chỉ (Address)")
+    first, rest = L(55, 371, 208, 391, "Xóm Cầu Gỗ,"), L(250, 372, 843, 397, "Xã Phật Tích, Huyện Tiên Du")
+    assert extract([label, first, rest])["address"].text == "Xóm Cầu Gỗ, Xã Phật Tích, Huyện Tiên Du"
+    # the next column's value on the same row stays the next column's
+    brand, model = L(40, 190, 180, 203, "Nhãn hiệu (Brand)"), L(363, 190, 497, 206, "Số loại (Model code)")
+    found = extract([brand, model, L(50, 218, 120, 232, "TOYOTA"), L(366, 220, 518, 234, "INNOVA G")])
+    assert found["brand"].text == "TOYOTA" and found["model"].text == "INNOVA G"
+
+
 def test_a_letter_read_twice_through_touching_crops_is_kept_once() -> None:
     # each crop takes a margin past its box: the letter at the seam is read by both
     assert joined([L(142, 76, 292, 92, "Thôn 16, Xã P"), L(286, 71, 788, 93, "Phước Thạnh, Huyện Cam Lâm")]) \
