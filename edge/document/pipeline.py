@@ -50,7 +50,7 @@ ADJACENT = 0.6  # line heights: a piece of the row this close to a faint line is
 ASKS_FOR_VALUE = frozenset(SIDE_FIELDS[SideType.FRONT] + SIDE_FIELDS[SideType.BACK]) - {"pay_load"}
 # ... as does a name or an address read as a few letters: the bits of a faint line the first look caught
 # (one read unsure asking too gained 0-4 of 524 fields per tuning seed for two to three times the
-# second looks, about 13 ms per card: not kept)
+# second looks, about 30 ms more per photo on bench scan: not kept)
 WORDY_VALUES, MIN_WORDY_LETTERS = ("name", "address"), 6
 
 
@@ -125,7 +125,7 @@ def faint_lines(card: Image, found: Sequence[LineBox],
             if len(hits) > 1 or _grown(joined, found[hits[0]]):
                 out.append(joined)
                 replaced.update(hits)
-    return _absorb_neighbours(_merge_rows(out), found, replaced)
+    return _absorb_neighbours(out, found, replaced)
 
 
 def _union(*boxes: LineBox) -> LineBox:
