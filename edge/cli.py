@@ -163,11 +163,14 @@ def _add_train(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                      help="share of training lines cut from photographed, re-flattened cards (0..1)")
     rec.add_argument("--fonts", choices=["train", "wide"], default="train",
                      help="typefaces of the training lines: the train split, or wide (it and the extra faces)")
-    rec.add_argument("--size", choices=["small", "base"], default="small",
+    rec.add_argument("--size", choices=["small", "base", "large"], default="small",
                      help="network size for a run from scratch (models/README.md); --resume / --init keep theirs")
     rec.add_argument("--both-rows", action="store_true",
                      help="with --init: let the last convolution of an older checkpoint see both rows of "
                           "its 2-row map (starts as the same function; models/README.md)")
+    rec.add_argument("--grow", choices=["base", "large"], default=None,
+                     help="with --init: grow the checkpoint's network to this size first (starts as the same "
+                          "function; models/README.md)")
     rec.set_defaults(handler="train_recognizer")
 
 

@@ -171,7 +171,8 @@ def train_recognizer(args: argparse.Namespace) -> int:
     best = train(TrainOptions(train=caches["train"][0], val=caches["val"][0], out=out, steps=args.steps,
                               batch_size=args.batch, lr=args.lr, threads=args.threads,
                               eval_every=args.eval_every, minutes=args.minutes, resume=args.resume,
-                              seed=args.seed, init=args.init, size=args.size, both_rows=args.both_rows))
+                              seed=args.seed, init=args.init, size=args.size, both_rows=args.both_rows,
+                              grow=args.grow))
     print(f"best checkpoint: {best}")
     return 0
 

@@ -43,6 +43,9 @@ class ModelSpec:
 SIZES: dict[str, tuple[tuple[int, int, int, int], int, int]] = {
     "small": ((32, 64, 96, 128), 192, 2),
     "base": ((32, 64, 128, 192), 288, 4),
+    # large: ~1.9 M parameters, ~1.4x base's work per line; grown from a trained base model
+    # (``widened``) rather than trained from scratch
+    "large": ((32, 64, 160, 256), 384, 6),
 }
 
 
@@ -155,6 +158,39 @@ def to_both_rows(model: LineRecognizer) -> LineRecognizer:
     state[conv_key] = new
     wider.load_state_dict(state)
     return wider
+
+
+def widened(model: LineRecognizer, size: str) -> LineRecognizer:
+    """A larger network (``SIZES[size]``) computing exactly what ``model`` computes.
+
+    Net2Net-style growth: every trained weight keeps its place; the new channels of a layer get
+    fresh random inputs but zero weight in every layer that reads them, and each added temporal
+    block starts as the identity (its last batch norm's scale and shift zero; its input is a
+    ReLU's, so ``relu(x + 0) == x``). Fine-tuning then trains the new capacity from the trained
+    model's accuracy instead of from scratch.
+    """
+    channels, hidden, blocks = SIZES[size]
+    old = model.spec
+    if any(n < o for n, o in zip((*channels, hidden, blocks), (*old.channels, old.hidden, old.temporal_blocks),
+                                 strict=True)):
+        raise ValueError(f"cannot grow a {old.channels}/{old.hidden}/{old.temporal_blocks} network "
+                         f"to the smaller size {size!r}")
+    grown = LineRecognizer(replace(old, channels=channels, hidden=hidden, temporal_blocks=blocks))
+    state = grown.state_dict()
+    with torch.no_grad():
+        for key, value in model.state_dict().items():
+            target = state[key]
+            if value.dim() == 0:
+                target.copy_(value)
+                continue
+            target[tuple(slice(0, n) for n in value.shape)] = value
+            if value.dim() == 4 and value.shape[1] > 1 and target.shape[1] > value.shape[1]:
+                target[:, value.shape[1]:] = 0  # nothing reads the new channels of the layer before
+        for i in range(old.temporal_blocks, blocks):
+            state[f"temporal.{i}.body.3.weight"].zero_()
+            state[f"temporal.{i}.body.3.bias"].zero_()
+    grown.load_state_dict(state)
+    return grown
 
 
 def deployable(model: LineRecognizer) -> nn.Module:

@@ -19,7 +19,7 @@ from edge.eval.score import corpus_cer
 from edge.ocr.charset import Codec, charset
 from edge.ocr.ctc import greedy_decode
 from edge.train.data import LineSet, batches
-from edge.train.model import LineRecognizer, ModelSpec, sized, to_both_rows
+from edge.train.model import LineRecognizer, ModelSpec, sized, to_both_rows, widened
 
 console = Console(stderr=True)
 
@@ -41,6 +41,7 @@ class TrainOptions:
     init: Path | None = None  # weights to start from (fresh optimiser and schedule) when not resuming
     size: str = "small"  # edge.train.model.SIZES; a resumed or --init run keeps its checkpoint's
     both_rows: bool = False  # an --init "top" model becomes a "both" model (edge.train.model.to_both_rows)
+    grow: str | None = None  # an --init model grows to this size first (edge.train.model.widened)
 
 
 def build_model(spec: ModelSpec | None = None) -> LineRecognizer:
@@ -92,6 +93,10 @@ def train(opts: TrainOptions) -> Path:
         if opts.both_rows and model.spec.collapse != "both":
             model = to_both_rows(model)
             console.print("its last convolution now collapses both rows (the same function to start with)")
+        if opts.grow is not None:
+            model = widened(model, opts.grow)
+            console.print(f"grown to the {opts.grow} size (the same function to start with): "
+                          f"{sum(p.numel() for p in model.parameters()):,} parameters")
     opt = torch.optim.AdamW(model.parameters(), lr=opts.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=opts.lr, total_steps=opts.steps, pct_start=0.05)
     ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True)

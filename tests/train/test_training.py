@@ -16,7 +16,7 @@ from edge.runtime.manifest import load_manifest, verified_path
 from edge.runtime.onnx import OnnxRuntime
 from edge.train.data import LineSet, batches, build_cache
 from edge.train.export import activation_grids, export_onnx, load_checkpoint, manifest_entry, quantize_int8
-from edge.train.model import SIZES, ModelSpec, deployable, to_both_rows
+from edge.train.model import SIZES, ModelSpec, deployable, to_both_rows, widened
 from edge.train.recognizer import TrainOptions, build_model, train
 from edge.train.to_tflite import on_onnx_grids
 
@@ -143,6 +143,34 @@ def test_an_older_top_row_model_becomes_a_both_rows_model_computing_the_same(
                        eval_every=2, threads=1, max_val=8, init=tmp_path / "old.pt"))
     assert load_checkpoint(tmp_path / "plain" / "last.pt")[0].spec.collapse == "top"
     assert kept["spec"]["collapse"] == "both"
+
+
+def test_a_trained_network_grows_to_a_larger_size_computing_the_same(
+        tmp_path: Path, caches: tuple[Path, Path]) -> None:
+    torch.manual_seed(2)
+    base = build_model(ModelSpec(Codec(charset()).num_classes, *SIZES["base"]))
+    base.train()
+    x = torch.from_numpy(np.random.default_rng(2).uniform(-1, 1, (3, 1, 32, 140)).astype(np.float32))
+    with torch.no_grad():
+        base(x)  # running statistics away from their defaults, as a trained model's are
+    base.eval()
+    grown = widened(base, "large").eval()
+    channels, hidden, blocks = SIZES["large"]
+    assert grown.spec.channels == channels and grown.spec.hidden == hidden and grown.spec.temporal_blocks == blocks
+    assert sum(p.numel() for p in grown.parameters()) > 1.5 * sum(p.numel() for p in base.parameters())
+    with torch.no_grad():
+        np.testing.assert_allclose(grown(x).numpy(), base(x).numpy(), atol=1e-5)
+        np.testing.assert_allclose(deployable(grown)(x)[:, 0].numpy(), base(x).numpy(), atol=1e-5)
+    grown.train()
+    grown(x).logsumexp(-1).sum().backward()  # the new capacity learns: its read-out weights get gradient
+    head = grown.head.weight.grad
+    assert head is not None and float(head[:, SIZES["base"][1]:].abs().sum()) > 0.0
+    with pytest.raises(ValueError, match="cannot grow"):
+        widened(grown, "base")
+    torch.save({"model": base.state_dict(), "spec": base.spec.to_dict()}, tmp_path / "base.pt")
+    train(TrainOptions(train=caches[0], val=caches[1], out=tmp_path / "run", steps=2, batch_size=8,
+                       eval_every=2, threads=1, max_val=8, init=tmp_path / "base.pt", grow="large"))
+    assert load_checkpoint(tmp_path / "run" / "last.pt")[0].spec.hidden == hidden
 
 
 def _check_grids_carry_over(grids: list[dict[str, Any]]) -> None:
