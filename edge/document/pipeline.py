@@ -24,7 +24,7 @@ from edge.document.locate import locate_card
 from edge.document.normalize import dated_line
 from edge.document.quality import REASON_MESSAGES, Reason, measure
 from edge.document.rectify import rectify, rotate180
-from edge.document.validate import cross_sides, side_result
+from edge.document.validate import cross_sides, doubtful, side_result
 from edge.ocr.lines import CardLayers, LineBox, LineParams, detect_lines, overlap
 from edge.ocr.recognizer import LineRead, Recognizer
 from edge.schema import SIDE_FIELDS, Envelope, ErrorCode, SideResult, SideType
@@ -52,6 +52,9 @@ ASKS_FOR_VALUE = frozenset(SIDE_FIELDS[SideType.FRONT] + SIDE_FIELDS[SideType.BA
 # (one read unsure asking too gained 0-4 of 524 fields per tuning seed for two to three times the
 # second looks, about 30 ms more per photo on bench scan: not kept)
 WORDY_VALUES, MIN_WORDY_LETTERS = ("name", "address"), 6
+# ... and a key value read as none could be (``validate.doubtful``): a faint one's pieces
+# (tuning seeds 900-903: 431/455/444/420 -> 432/459/443/426 of 524)
+KEY_VALUES = ("plate", "engine", "chassis", "id")
 
 
 @dataclass
@@ -92,11 +95,12 @@ def text_lines(card: Image, params: LineParams | None = None, layers: CardLayers
 
 
 def _wants_second_look(classified: fx.Classified, raw: dict[str, fx.Raw]) -> bool:
-    """A label found without its value, or a name or address read as a few letters."""
+    """A label found without its value, a name or address read as a few letters, or a plate, engine
+    or chassis number or id read as no such value could be (a piece of a faint one)."""
     labelled = {key for _, key in classified.labels}
     return any(key in ASKS_FOR_VALUE and key not in raw for key in labelled) or any(
         key in labelled and key in raw and sum(c.isalpha() for c in raw[key].text) < MIN_WORDY_LETTERS
-        for key in WORDY_VALUES)
+        for key in WORDY_VALUES) or any(key in raw and doubtful(key, raw[key].text) for key in KEY_VALUES)
 
 
 def faint_lines(card: Image, found: Sequence[LineBox],

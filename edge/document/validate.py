@@ -48,6 +48,15 @@ def _id(text: str) -> norm.Checked:
     return norm.Checked(t, bool(ID_RE.match(t)))
 
 
+def doubtful(key: str, text: str) -> bool:
+    """A key field's value as read that is likely misread: it fails its validator, or is not as
+    long as nearly every such value (17 characters of a modern frame number, six digits of a
+    certificate number; the validators let the rare older ones be)."""
+    checked = _checked(key, text)[0]
+    usual = {"chassis": 17, "id": 6}.get(key)
+    return not checked.valid or (usual is not None and len(checked.text) != usual)
+
+
 def _checked(key: str, text: str) -> tuple[norm.Checked, float]:
     """Canonical text, validity and an extra factor (the brand's fuzzy-match score) for one field."""
     if key == "plate":

@@ -82,9 +82,25 @@ def test_a_name_or_address_read_as_a_few_letters_asks_for_the_second_look() -> N
     assert _wants_second_look(classified, {"name": fx.Raw("M E", 0.9)})
     assert _wants_second_look(classified, {})
     assert not _wants_second_look(classified, {"name": fx.Raw("NGUYỄN AN", 0.9)})
-    # a plate read short is not a faint line's bits: no second look for it
-    plate = fx.Line((791, 238, 845, 251), "Biển số", 1.0)
-    assert not _wants_second_look(fx.Classified(labels=[(plate, "plate")]), {"plate": fx.Raw("51", 0.9)})
+
+
+
+def test_a_key_value_no_such_value_could_be_asks_for_the_second_look() -> None:
+    """A chassis number short of 17 characters ("CE5P7057Y840377": its faint "RL" caught as specks),
+    an id short of six digits or a plate cut to its first digits: pieces of a faint value."""
+    from edge.document import fields as fx
+    from edge.document.pipeline import _wants_second_look
+    from edge.document.validate import doubtful
+
+    assert doubtful("chassis", "CE5P7057Y840377") and not doubtful("chassis", "RLCE5P7057Y840377")
+    assert doubtful("id", "52121") and not doubtful("id", "521219")
+    assert doubtful("plate", "51") and not doubtful("plate", "29A1-123.45")
+    assert doubtful("engine", "E-") and not doubtful("engine", "HC12E-5939911")
+    nothing = fx.Classified(labels=[])
+    assert _wants_second_look(nothing, {"chassis": fx.Raw("CE5P7057Y840377", 0.9)})
+    assert _wants_second_look(nothing, {"id": fx.Raw("52121", 0.9)})
+    assert not _wants_second_look(nothing, {"chassis": fx.Raw("RLCE5P7057Y840377", 0.9),
+                                            "id": fx.Raw("521219", 0.9), "plate": fx.Raw("29A1-123.45", 0.9)})
 
 
 def test_the_second_look_reuses_the_card_s_layers_and_finds_the_same() -> None:
