@@ -244,7 +244,7 @@ def _remove_rules(mask: UInt8) -> UInt8:
     tiny_ids = np.nonzero((stats[:, cv2.CC_STAT_HEIGHT] <= 3) & (stats[:, cv2.CC_STAT_WIDTH] <= 4))[0]
     tiny_ids = tiny_ids[tiny_ids > 0]
     if len(tiny_ids):
-        tiny = np.isin(labels, tiny_ids).astype(np.uint8) * 255
+        tiny = _lookup(labels, tiny_ids, len(stats))
         # dots in a long horizontal chain are a dotted rule; a colon's two dots are not, nor is
         # a colon's dot beside a few specks of the background's print: a rule has many dots
         chains = cv2.dilate(tiny, np.ones((1, 15), np.uint8))  # dots up to 14 px apart
@@ -256,13 +256,21 @@ def _remove_rules(mask: UInt8) -> UInt8:
         rule_ids = np.nonzero(long_thin)[0]
         rule_ids = rule_ids[rule_ids > 0]
         if len(rule_ids):
-            out[(tiny > 0) & np.isin(chain_labels, rule_ids)] = 0
+            out[(tiny > 0) & (_lookup(chain_labels, rule_ids, n_chains) > 0)] = 0
     margin = 14  # the printed frame and the card's edge
     out[:margin, :] = 0
     out[-margin:, :] = 0
     out[:, :margin] = 0
     out[:, -margin:] = 0
     return np.asarray(out, np.uint8)
+
+
+def _lookup(labels: NDArray[np.int32], ids: NDArray[np.int64], n: int) -> UInt8:
+    """255 where a pixel's component is one of ``ids``: a look-up table over the components, then
+    one gather (``np.isin`` sorts every pixel's label)."""
+    table = np.zeros(n, np.uint8)
+    table[ids] = 255
+    return np.asarray(table[labels], np.uint8)
 
 
 # A letter: x0, y0, x1, y1, and whether it is a colon (which ends a label).
