@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 
@@ -183,6 +184,19 @@ def _merge_rows(boxes: list[LineBox]) -> list[LineBox]:
     return out
 
 
+def _stamp_high_left(layers: CardLayers) -> bool:
+    """The card's round stamp found in its upper left quarter (an upright back has it low on the
+    right, over the dated line): the card is upside down, as the reading then checks."""
+    if layers.card.ndim != 3:
+        return False
+    disc, _ = layers.stamp
+    x, y, w, h = cv2.boundingRect(disc)
+    if not (w and h):
+        return False
+    card_h, card_w = disc.shape
+    return y + h / 2 < 0.5 * card_h and x + w / 2 < 0.5 * card_w
+
+
 def _shared(a: LineBox, b: LineBox) -> int:
     return overlap(a.as_tuple(), b.as_tuple())
 
@@ -229,12 +243,19 @@ class Pipeline:
             return SideScan(None, reason, quad.corners, timings=timings)
         card = _timed(timings, "rectify", lambda: rectify(image, quad))
         layers = CardLayers(card)
+        # a back's stamp lies low on its right: one high on the left says the card is upside
+        # down, and it is turned before its lines are found (found once, not again once read)
+        turned = _timed(timings, "lines", lambda: _stamp_high_left(layers))
+        if turned:
+            card = rotate180(card)
+            layers = CardLayers(card)
         boxes = _timed(timings, "lines", lambda: text_lines(card, layers=layers))
         flipped, known = _timed(timings, "recognise", lambda: self._upside_down(card, boxes))
         if flipped:  # nothing read is kept (``known`` is empty): the lines are found again
             card = rotate180(card)
             layers = CardLayers(card)
             boxes = _timed(timings, "lines", lambda: text_lines(card, layers=layers))
+        flipped = flipped != turned
         reads = _timed(timings, "recognise", lambda: self._read(card, boxes, known))
         lines = [fx.Line(b.as_tuple(), r.text, r.confidence) for b, r in zip(boxes, reads, strict=True)]
         t0 = time.perf_counter()

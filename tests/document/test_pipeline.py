@@ -79,6 +79,24 @@ def test_an_upside_down_photo_reads_the_same_as_the_upright_one() -> None:
     assert a["plate"] == _truth(face)["plate"] and a["chassis"] == b["chassis"]
 
 
+def test_a_back_s_stamp_high_on_the_left_turns_the_card_before_its_lines_are_found() -> None:
+    from edge.document.pipeline import _stamp_high_left
+    from edge.document.rectify import rotate180
+    from edge.ocr.lines import CardLayers
+
+    rng = np.random.default_rng([78, 1])
+    back = render_face(random_values(rng), "back", "two_column", rng).image
+    front = render_face(random_values(rng), "front", "v2023", rng).image
+    assert _stamp_high_left(CardLayers(rotate180(back))) and not _stamp_high_left(CardLayers(back))
+    assert not _stamp_high_left(CardLayers(front)) and not _stamp_high_left(CardLayers(rotate180(front)))
+    # turned first, the card is read once the right way up: the same fields as the upright photo
+    image, face = _photo("back", "two_column", 2)
+    upright, turned = _pipeline().scan_side(image), _pipeline().scan_side(np.ascontiguousarray(image[::-1, ::-1]))
+    assert turned.flipped != upright.flipped
+    a, b = _read(turned), _read(upright)
+    assert sum(a[k] != b[k] for k in a) <= 1 and a["plate"] == _truth(face)["plate"]
+
+
 def test_two_photos_in_either_order_give_front_then_back() -> None:
     front, _ = _photo("front", "moto_classic", 0)
     back, _ = _photo("back", "single_column", 2)
