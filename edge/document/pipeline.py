@@ -194,7 +194,7 @@ def _stamp_high_left(layers: CardLayers) -> bool:
     if not (w and h):
         return False
     card_h, card_w = disc.shape
-    return y + h / 2 < 0.5 * card_h and x + w / 2 < 0.5 * card_w
+    return bool(y + h / 2 < 0.5 * card_h and x + w / 2 < 0.5 * card_w)
 
 
 def _shared(a: LineBox, b: LineBox) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import cv2
 import numpy as np
@@ -265,7 +266,7 @@ def _remove_rules(mask: UInt8) -> UInt8:
     return np.asarray(out, np.uint8)
 
 
-def _lookup(labels: NDArray[np.int32], ids: NDArray[np.int64], n: int) -> UInt8:
+def _lookup(labels: NDArray[Any], ids: NDArray[np.int64], n: int) -> UInt8:
     """255 where a pixel's component is one of ``ids``: a look-up table over the components, then
     one gather (``np.isin`` sorts every pixel's label)."""
     table = np.zeros(n, np.uint8)
