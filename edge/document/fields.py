@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from edge.document.normalize import BRANDS, fold_marks
+from edge.document.normalize import BRANDS, color_words, fold_marks
 from edge.document.normalize import DATED_WORDS as DATED_WORDS_PATTERN
 from edge.document.normalize import address as known_address
 from edge.document.normalize import authority as known_authority
@@ -329,6 +329,8 @@ def extract(lines: list[Line]) -> dict[str, Raw]:
         _brand_by_name(found, values, taken)
     if "model" not in found and "brand" in found:
         _model_after_brand(found, labels, values, taken)
+    if "color" not in found:
+        _color_by_words(found, values, taken)
     if "address" not in found:
         _address_by_shape(found, labels, values, taken)
     if "name" not in found:
@@ -452,6 +454,19 @@ def _model_after_brand(found: dict[str, Raw], labels: list[tuple[Line, str]], va
 
 
 MODEL_REACH = 400  # card pixels from the brand's end: one column of a grid
+
+
+def _color_by_words(found: dict[str, Raw], values: list[Line], taken: set[int]) -> None:
+    """A colour label read too badly to match: a line of colour words only ("Trắng - Đen"), of at
+    least three letters, is the colour."""
+    for i, v in enumerate(values):
+        if i in taken or sum(c.isalpha() for c in v.text) < 3:
+            continue
+        words = color_words(re.sub(r"\s+", " ", normalize_text(v.text)))
+        if words is not None:
+            found["color"] = Raw(words, v.confidence * 0.9, (v,))
+            taken.add(i)
+            return
 
 
 def _address_by_shape(found: dict[str, Raw], labels: list[tuple[Line, str]], values: list[Line],

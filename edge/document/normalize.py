@@ -81,7 +81,14 @@ def color(raw: str) -> Checked:
     only one; a colour of other words, or a word as like two colours ("am": Cam or Xám), is left
     as read."""
     text = re.sub(r"\s+", " ", normalize_text(raw)).strip(" .,:;")
-    parts = [p.strip() for p in re.split(r"\s*-\s*", text) if p.strip()]
+    words = color_words(text)
+    return Checked(words, True) if words is not None else Checked(text, bool(text))
+
+
+def color_words(text: str) -> str | None:
+    """``text`` spelled as colour words ("Trắnq - Đen" -> "Trắng - Đen"), or None when some word
+    is no colour word (or as like two)."""
+    parts = [p.strip() for p in re.split(r"\s*-\s*", text.strip(" .,:;")) if p.strip()]
     folded = {fold_marks(w) for w in COLOR_WORDS}
     fixed: list[str] = []
     for part in parts:
@@ -91,11 +98,11 @@ def color(raw: str) -> Checked:
                 words = [words[0] + words[1], *words[2:]]
             word = _color_word(words[0])
             if word is None:
-                return Checked(text, bool(text))
+                return None
             out.append(word[0].upper() + word[1:] if not out else word[0].lower() + word[1:])
             words = words[1:]
         fixed.append(" ".join(out))
-    return Checked(" - ".join(fixed), bool(fixed))
+    return " - ".join(fixed) if fixed else None
 
 
 def _color_word(read: str) -> str | None:

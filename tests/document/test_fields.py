@@ -359,3 +359,15 @@ def test_model_next_to_the_brand_when_its_label_is_unreadable() -> None:
     lines = [L(49, 191, 159, 203, "Nhãn hiệu:"), L(170, 191, 260, 203, "HONDA"),
              L(300, 191, 380, 203, "Màu sơn:"), L(390, 191, 470, 203, "Đỏ")]
     assert "model" not in extract(lines)
+
+
+def test_a_colour_whose_label_is_lost_is_the_line_of_colour_words_only() -> None:
+    """"Màu sơn" printed too faint to read ("M1"): the line "Trắnq - Đen" is still the colour,
+    put right word by word; a line with another word in it, or a speck, is not."""
+    found = extract([
+        L(58, 142, 253, 162, "Nhãn hiệu: HONDA"), L(58, 220, 72, 230, "M1"),
+        L(157, 212, 282, 235, "Trắnq - Đen"), L(158, 247, 329, 265, "HC12E-0614867"),
+    ])
+    assert found["color"].text == "Trắng - Đen"
+    assert "color" not in extract([L(58, 142, 253, 162, "Nhãn hiệu: HONDA"), L(157, 212, 282, 235, "Trắng xe Đen"),
+                                   L(160, 300, 180, 312, "Be")])
