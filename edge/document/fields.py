@@ -462,7 +462,7 @@ def _color_by_words(found: dict[str, Raw], values: list[Line], taken: set[int]) 
     for i, v in enumerate(values):
         if i in taken or sum(c.isalpha() for c in v.text) < 3:
             continue
-        words = color_words(re.sub(r"\s+", " ", normalize_text(v.text)))
+        words = color_words(v.text)
         if words is not None:
             found["color"] = Raw(words, v.confidence * 0.9, (v,))
             taken.add(i)

@@ -80,15 +80,19 @@ def color(raw: str) -> Checked:
     word it was read as (a word broken by a gap joined first), when every word is one closely and
     only one; a colour of other words, or a word as like two colours ("am": Cam or Xám), is left
     as read."""
-    text = re.sub(r"\s+", " ", normalize_text(raw)).strip(" .,:;")
-    words = color_words(text)
+    words = color_words(raw)
+    text = _color_text(raw)
     return Checked(words, True) if words is not None else Checked(text, bool(text))
 
 
-def color_words(text: str) -> str | None:
-    """``text`` spelled as colour words ("Trắnq - Đen" -> "Trắng - Đen"), or None when some word
+def _color_text(raw: str) -> str:
+    return re.sub(r"\s+", " ", normalize_text(raw)).strip(" .,:;")
+
+
+def color_words(raw: str) -> str | None:
+    """A read spelled as colour words ("Trắnq - Đen" -> "Trắng - Đen"), or None when some word
     is no colour word (or as like two)."""
-    parts = [p.strip() for p in re.split(r"\s*-\s*", text.strip(" .,:;")) if p.strip()]
+    parts = [p.strip() for p in re.split(r"\s*-\s*", _color_text(raw)) if p.strip()]
     folded = {fold_marks(w) for w in COLOR_WORDS}
     fixed: list[str] = []
     for part in parts:

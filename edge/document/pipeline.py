@@ -262,7 +262,8 @@ class Pipeline:
         classified = fx.classify(lines)
         raw = fx.extract(lines)
         if _wants_second_look(classified, raw):
-            # a label without its value, or a name read as a few letters: typed too faint for the first look
+            # a label without its value, a name read as a few letters, a key value that cannot be:
+            # typed too faint for the first look
             t1 = time.perf_counter()
             more, replaced = _timed(timings, "lines", lambda: faint_lines(card, boxes, layers))
             if more:
