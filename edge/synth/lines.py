@@ -8,6 +8,7 @@ rule underneath, and sometimes part of the red stamp over the text.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -66,7 +67,7 @@ def render_line(text: str, rng: np.random.Generator, font_split: Split = "train"
     out = np.ascontiguousarray(np.asarray(pil)[:, :, ::-1])
     if rng.random() < 0.12:
         _stamp_over(out, rng)
-    return LineSample(image=_degrade(out, rng), text=text, font=spec.file)
+    return LineSample(image=_degrade(out, rng, min(pad_top, pad_bottom)), text=text, font=spec.file)
 
 
 def random_line(rng: np.random.Generator, font_split: Split = "train") -> LineSample:
@@ -84,7 +85,7 @@ def card_lines(rng: np.random.Generator, font_split: Split = "train") -> list[Li
     the random lines that cover the whole charset.
     """
     face = _random_face(rng, font_split)
-    return _cut_lines(face.image, face, rng, "card", lambda crop: _degrade(crop.copy(), rng))
+    return _cut_lines(face.image, face, rng, "card", lambda crop, room: _degrade(crop.copy(), rng, room))
 
 
 def scene_lines(rng: np.random.Generator, font_split: Split = "train") -> list[LineSample]:
@@ -102,7 +103,7 @@ def scene_lines(rng: np.random.Generator, font_split: Split = "train") -> list[L
     scene = make_scene(face, rng, "good")
     corners = scene.corners + rng.normal(0, 0.8, scene.corners.shape)
     card = rectify(scene.image, corners, (face.image.shape[1], face.image.shape[0]))
-    return _cut_lines(card, face, rng, "scene", np.ascontiguousarray)
+    return _cut_lines(card, face, rng, "scene", lambda crop, _room: np.ascontiguousarray(crop))
 
 
 def _random_face(rng: np.random.Generator, font_split: Split) -> CardFace:
@@ -117,8 +118,9 @@ def _random_face(rng: np.random.Generator, font_split: Split) -> CardFace:
 
 
 def _cut_lines(card: Image, face: CardFace, rng: np.random.Generator, source: str,
-               finish: Callable[[Image], Image]) -> list[LineSample]:
-    """Each of ``face``'s lines cut from ``card`` (its size) with a jittered margin, then ``finish``-ed."""
+               finish: Callable[[Image, int], Image]) -> list[LineSample]:
+    """Each of ``face``'s lines cut from ``card`` (its size) with a jittered margin, then ``finish``-ed
+    (given the crop and its narrower margin above or below the line)."""
     h, w = card.shape[:2]
     out = []
     for box in face.boxes:
@@ -127,10 +129,11 @@ def _cut_lines(card: Image, face: CardFace, rng: np.random.Generator, source: st
         mx = int(rng.integers(1, max(2, bh // 2)))
         top = int(rng.integers(1, max(2, bh // 3)))
         bottom = int(rng.integers(1, max(2, bh // 3)))
-        crop = card[max(0, y0 - top) : min(h, y1 + bottom), max(0, x0 - mx) : min(w, x1 + mx)]
+        top, bottom = min(top, y0), min(bottom, h - y1)
+        crop = card[y0 - top : y1 + bottom, max(0, x0 - mx) : min(w, x1 + mx)]
         if crop.shape[0] < 4 or crop.shape[1] < 4:
             continue
-        out.append(LineSample(image=finish(crop), text=box.text, font=source))
+        out.append(LineSample(image=finish(crop, min(top, bottom)), text=box.text, font=source))
     return out
 
 
@@ -174,10 +177,17 @@ def _u8(array: object) -> Image:
     return np.asarray(array, dtype=np.uint8)
 
 
-def _degrade(img: Image, rng: np.random.Generator) -> Image:
+def _degrade(img: Image, rng: np.random.Generator, room: int) -> Image:
+    """A crop as a camera leaves it: tilt, blur, contrast, noise, resolution, JPEG.
+
+    The tilt never lifts the line's ends by more than ``room``, the crop's narrower margin above
+    or below the text, so no glyph leaves the frame (the line finder boxes a tilted line whole,
+    and a rectified card's long lines are straight to a fraction of a degree).
+    """
     h, w = img.shape[:2]
     if rng.random() < 0.5:  # slight tilt / shear of a not-quite-straight crop
-        angle = float(rng.normal(0, 0.8))
+        limit = math.degrees(math.asin(min(1.0, room / (w / 2))))
+        angle = float(np.clip(rng.normal(0, 0.8), -limit, limit))
         shear = float(rng.normal(0, 0.04))
         m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
         m[0, 1] += shear
