@@ -348,6 +348,8 @@ def address(raw: str, threshold: float = 86.0) -> tuple[Checked, int]:
     text = _address_words(_without_label(_no_camel_case(normalize_text(raw))))
     parts = [p.strip(" .") if i == 0 else p.strip() for i, p in enumerate(re.split(r"\s*,\s*", text))]
     parts = [p for p in parts if p]
+    if parts:
+        parts[0] = parts[0][0].upper() + parts[0][1:]  # an address opens with a capital ("số nhà 73" is a misread case)
     if len(parts) < 2:
         return Checked(", ".join(parts), bool(parts)), 0
     ends, districts = _admin_names()
@@ -362,12 +364,63 @@ def address(raw: str, threshold: float = 86.0) -> tuple[Checked, int]:
         d = process.extractOne(parts[-2], by_district[""], scorer=fuzz.ratio, processor=fold_marks)
         if d is not None and d[1] >= threshold:
             parts[-2], known = str(d[0]), 2
-            wards = by_district.get(parts[-2], ())
-            if len(parts) >= 4 and wards:
-                w = process.extractOne(parts[-3], wards, scorer=fuzz.ratio, processor=fold_marks)
-                if w is not None and w[1] >= threshold:
-                    parts[-3], known = str(w[0]), 3
+            if len(parts) >= 4:
+                ward = _ward(parts[-3], by_district.get(parts[-2], ()), threshold)
+                parts[-3], known = (ward, 3) if ward is not None else (parts[-3], known)
+    parts[:-3] = [p if p.startswith("KCN ") else _spelt_place(p) for p in parts[:-3]]  # a KCN is named for its district
     return Checked(", ".join(parts), True), known
+
+
+def _ward(read: str, wards: tuple[str, ...], threshold: float) -> str | None:
+    """The ward as printed: closely one of its district's, or else one of every known ward and
+    commune whose letters it spells exactly (the tables list only some of a district's wards)."""
+    w = process.extractOne(read, wards, scorer=fuzz.ratio, processor=fold_marks) if wards else None
+    if w is not None and w[1] >= threshold:
+        return str(w[0])
+    if any(c.isdigit() for c in read):
+        return None  # a numbered ward (Phường 11) is read as printed
+    spelt = _all_wards().get(fold_marks(read))
+    return spelt[0] if spelt is not None and len(spelt) == 1 else None
+
+
+@cache
+def _all_wards() -> dict[str, tuple[str, ...]]:
+    """Every known ward and commune as printed (with each way of writing its kind), by its letters
+    without marks; a key with more than one spelling is ambiguous."""
+    from edge.synth.places import place_data, provinces
+
+    data = place_data()
+    names = {w.removeprefix("TT ") for p in provinces() for d in p.districts for w in d.wards}
+    names |= set(data.urban_wards) | {c for pool in data.rural_communes.values() for c in pool}
+    out: dict[str, set[str]] = {}
+    for label in _ward_labels(tuple(sorted(names))):
+        out.setdefault(fold_marks(label), set()).add(label)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+@cache
+def _place_names() -> dict[str, tuple[str, ...]]:
+    """Street and hamlet names of two words or more, by their letters without marks."""
+    from edge.synth.places import place_data
+
+    data = place_data()
+    out: dict[str, set[str]] = {}
+    for name in (*data.streets, *(h for pool in data.hamlets.values() for h in pool)):
+        if " " in name:
+            out.setdefault(fold_marks(name), set()).add(name)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def _spelt_place(part: str) -> str:
+    """A street or hamlet name that ends an address part, read with a wrong or lost mark or case
+    ("Nguyễn Đình Chiếu", "Nơ Trang long"), spelt as it is known: only where its letters spell one
+    known name of two words or more exactly, the longest such ending."""
+    words = part.split(" ")
+    for start in range(max(0, len(words) - 6), len(words) - 1):
+        spelt = _place_names().get(fold_marks(" ".join(words[start:])))
+        if spelt is not None and len(spelt) == 1:
+            return " ".join([*words[:start], spelt[0]])
+    return part
 
 
 def name(raw: str) -> Checked:

@@ -118,6 +118,22 @@ def test_address_keywords_misread_in_a_mark_are_spelt_as_printed_but_street_name
     assert address("Ngõ 5 Tô Hiến Thành, Quốc lộ 13")[0].text == "Ngõ 5 Tô Hiến Thành, Quốc lộ 13"
 
 
+def test_a_ward_the_district_does_not_list_and_a_street_are_spelt_as_known_by_their_letters() -> None:
+    # a commune not among its district's listed wards, with a mark misread: every known ward spells it
+    assert nz.address("Thôn 17, Xã Nghí Phú, Huyện Yên Khánh, Ninh Bình")[0].text == (
+        "Thôn 17, Xã Nghi Phú, Huyện Yên Khánh, Ninh Bình")
+    # a street name ending the first part, a mark or a case misread; an address opens with a capital
+    assert nz.address("số 15D phố Nguyễn Đình Chiếu, P. An Biên, Q. Lê Chân, Hải Phòng")[0].text == (
+        "Số 15D phố Nguyễn Đình Chiểu, P. An Biên, Q. Lê Chân, Hải Phòng")
+    assert nz.address("Số 3 đường No Trang long, X. Xuân Phú, H. Nga Sơn, Thanh Hóa")[0].text.startswith(
+        "Số 3 đường Nơ Trang Long, ")
+    # not touched: a numbered ward, an industrial park named for its district, letters that spell no known name
+    for kept in ("Số 4 Lê Lợi, Phường 1, Quận 5, TP Hồ Chí Minh",
+                 "Lô H28, KCN Phù Mỹ, X. Quảng Thành, H. Phù Mỹ, Bình Định",
+                 "Số 9 Nguyễn Văn Kép, X. Lâm Thao, H. Lương Tài, Bắc Ninh"):
+        assert nz.address(kept)[0].text == kept
+
+
 def test_the_address_label_misread_into_the_value_is_dropped_but_a_place_is_kept() -> None:
     assert nz.address("Địu chi Kiệt 35/26 Bà Triệu, P. Phước Long")[0].text == "Kiệt 35/26 Bà Triệu, P. Phước Long"
     assert nz.address("Bịa chỉ: Số 8 Ấp Thới Hòa, Tây Ninh")[0].text == "Số 8 Ấp Thới Hòa, Tây Ninh"
