@@ -116,6 +116,13 @@ def test_an_invalid_date_or_plate_keeps_its_text_with_a_low_confidence() -> None
     assert late.info["first_issue_date"].confidence <= 0.99 * INVALID  # type: ignore[operator]
 
 
+def test_a_certificate_number_read_with_letters_like_digits_is_its_digits() -> None:
+    for read in ("526s70", "526S70", "52657o"):
+        side = side_result(SideType.FRONT, {"id": Raw(read, 0.9)})
+        assert side.text("id") == "526570" and side.info["id"].confidence == 0.9
+    assert side_result(SideType.FRONT, {"id": Raw("52k570", 0.9)}).info["id"].confidence < 0.9
+
+
 def test_both_sides_agreeing_raise_confidence_and_disagreeing_lower_it() -> None:
     front = side_result(SideType.FRONT, {"name": Raw("NGUYỄN VĂN AN", 0.8), "plate": Raw("29B1-123.45", 0.8)})
     back = side_result(SideType.BACK, {"name": Raw("NGUYỄN VĂN AN", 0.8), "plate": Raw("29B1-123.46", 0.8)})
