@@ -210,8 +210,10 @@ def engine(raw: str) -> Checked:
 
 
 def brand(raw: str, threshold: float = 80.0) -> tuple[Checked, float]:
-    """The closest known brand (rapidfuzz) and the match score 0..1; unknown brands stay as read."""
-    return _closest(normalize_text(raw).upper(), BRANDS, threshold)
+    """The closest known brand (rapidfuzz) and the match score 0..1; unknown brands stay as read.
+    A word without a letter read beside it ("KIA 2") is a speck: no brand has one."""
+    words = [w for w in normalize_text(raw).upper().split() if any(c.isalpha() for c in w)]
+    return _closest(" ".join(words), BRANDS, threshold)
 
 
 @cache

@@ -52,6 +52,8 @@ def test_vin_engine_brand_name() -> None:
     assert not nz.engine("JC5").valid
     assert nz.brand("H0NDA")[0].text == "HONDA" and nz.brand("TOYTA")[0].text == "TOYOTA"
     assert not nz.brand("ZXQW")[0].valid
+    assert nz.brand("KIA 2")[0].text == "KIA" and nz.brand("1 VINFAST")[0].text == "VINFAST"  # specks beside it
+    assert not nz.brand("2 5")[0].valid
     assert nz.name("NGUYỄN  VĂN AN").text == "NGUYỄN VĂN AN" and not nz.name("NGUYEN 123").valid
     assert nz.name("1 VŨ QUANG SƠN .").text == "VŨ QUANG SƠN"  # specks either side
     assert nz.name("NGUyỄN VĂN AN").text == "NGUYỄN VĂN AN"  # printed in capitals
