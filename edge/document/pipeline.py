@@ -54,8 +54,9 @@ ASKS_FOR_VALUE = frozenset(SIDE_FIELDS[SideType.FRONT] + SIDE_FIELDS[SideType.BA
 # second looks, about 30 ms more per photo on bench scan: not kept)
 WORDY_VALUES, MIN_WORDY_LETTERS = ("name", "address"), 6
 # ... and a key value read as none could be (``validate.doubtful``): a faint one's pieces
-# (tuning seeds 900-903: 431/455/444/420 -> 432/459/443/426 of 524)
-KEY_VALUES = ("plate", "engine", "chassis", "id")
+# (tuning seeds 900-903: 431/455/444/420 -> 432/459/443/426 of 524), or a first registration
+# date that is no date ("0903/2019", "/08/2012": 435/462/447/429 -> 435/464/448/429; 904-905 same)
+KEY_VALUES = ("plate", "engine", "chassis", "id", "first_issue_date")
 
 
 @dataclass
@@ -97,7 +98,8 @@ def text_lines(card: Image, params: LineParams | None = None, layers: CardLayers
 
 def _wants_second_look(classified: fx.Classified, raw: dict[str, fx.Raw]) -> bool:
     """A label found without its value, a name or address read as a few letters, or a plate, engine
-    or chassis number or id read as no such value could be (a piece of a faint one)."""
+    or chassis number, id or first registration date read as no such value could be (a piece of a
+    faint one)."""
     labelled = {key for _, key in classified.labels}
     return any(key in ASKS_FOR_VALUE and key not in raw for key in labelled) or any(
         key in labelled and key in raw and sum(c.isalpha() for c in raw[key].text) < MIN_WORDY_LETTERS

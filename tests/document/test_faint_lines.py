@@ -96,9 +96,11 @@ def test_a_key_value_no_such_value_could_be_asks_for_the_second_look() -> None:
     assert doubtful("id", "52121") and not doubtful("id", "521219")
     assert doubtful("plate", "51") and not doubtful("plate", "29A1-123.45")
     assert doubtful("engine", "E-") and not doubtful("engine", "HC12E-5939911")
+    assert doubtful("first_issue_date", "0903/2019") and not doubtful("first_issue_date", "09/03/2019")
     nothing = fx.Classified(labels=[])
     assert _wants_second_look(nothing, {"chassis": fx.Raw("CE5P7057Y840377", 0.9)})
     assert _wants_second_look(nothing, {"id": fx.Raw("52121", 0.9)})
+    assert _wants_second_look(nothing, {"first_issue_date": fx.Raw("/08/2012", 0.9)})
     assert not _wants_second_look(nothing, {"chassis": fx.Raw("RLCE5P7057Y840377", 0.9),
                                             "id": fx.Raw("521219", 0.9), "plate": fx.Raw("29A1-123.45", 0.9)})
 
