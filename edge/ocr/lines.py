@@ -49,6 +49,8 @@ GREY_SPECK = 6  # pixels: a grey speck on its own
 RULE_DOTS = 6  # dots in a chain that make it a dotted rule
 TALL_LINE = 1.8  # a line this many times the text's height may be text run into a stamp's arcs
 TRIM_CONTRAST = 2.0  # ... when its ink is this much denser in one text-high row than elsewhere
+INSIDE = 0.8  # share of a line's box within a wider line's of about its height (SAME_HEIGHT): a piece of it
+SAME_HEIGHT = 1.3
 COLON_TOUCH = 0.15  # line heights: a "colon" this close to the next letter is a thin letter broken in two
 
 
@@ -351,8 +353,19 @@ def detect_lines(card: UInt8, params: LineParams = LineParams(), layers: CardLay
     if text_h is not None:
         _split_rows(lines, ink, text_h)
         _trim_tall(lines, ink, text_h)
+    lines = [b for b in lines if not _inside_another(b, lines)]
     lines.sort(key=lambda b: ((b[1] + b[3]) // 2 // 12, b[0]))
     return [LineBox(*b[:4]) for b in lines if b[3] - b[1] >= params.min_height and b[2] - b[0] >= 4]
+
+
+def _inside_another(box: list[int], lines: list[list[int]]) -> bool:
+    """Most of ``box`` lies within a wider line's box of about its height: the start of a value
+    printed close under its label, strung apart from the rest of its row when a letter joined the
+    two rows (and that line cut back to the value's row), read whole in that line's crop."""
+    x0, y0, x1, y1 = box[:4]
+    return any(o is not box and o[2] - o[0] > x1 - x0 and o[3] - o[1] <= SAME_HEIGHT * (y1 - y0)
+               and overlap((x0, y0, x1, y1), (o[0], o[1], o[2], o[3])) >= INSIDE * (x1 - x0) * (y1 - y0)
+               for o in lines)
 
 
 def _group(letters: list[Frag], marks: NDArray[np.int32],

@@ -168,3 +168,16 @@ def test_a_thin_letter_broken_into_two_dots_does_not_end_its_line_but_a_labels_c
     assert len(broken) == 1 and broken[0].x0 < 70 and broken[0].x1 > 200
     label = detect_lines(_typed([(60, "Số máy:"), (200, "JF27E-2131349")]))
     assert len(label) == 2
+
+
+def test_a_piece_of_a_line_strung_apart_from_it_is_dropped_but_a_line_inside_a_tall_merge_is_kept() -> None:
+    """Seed 903's owner: "HOÀNG PHI" (60..176) strung apart from "HOÀNG PHƯỚC HIẾU" (48..285) on
+    the same row, whose crop reads it whole; a normal line inside a box spanning two rows stays."""
+    from edge.ocr.lines import _inside_another
+
+    whole, piece = [48, 50, 285, 71], [60, 55, 176, 73]
+    assert _inside_another(piece, [whole, piece]) and not _inside_another(whole, [whole, piece])
+    two_rows = [48, 31, 285, 73]  # label and value run together: the value's line is the one to read
+    assert not _inside_another(piece, [two_rows, piece])
+    beside = [300, 50, 420, 71]
+    assert not _inside_another(beside, [whole, beside])
