@@ -437,8 +437,9 @@ def name(raw: str) -> Checked:
         words, junk = words[1:], junk[1:]
     while words and junk[-1]:
         words, junk = words[:-1], junk[:-1]
-    if len(words) >= 3 and len(words[0]) == 1 and (fold_marks(words[1]) in _surnames() or _glued(words[1])):
-        words = words[1:]  # a speck read as a letter before a family name: no name starts with one
+    if len(words) >= 3 and len(words[0]) == 1 and (
+            fold_marks(words[1]) in _surnames() or _glued(words[1]) or fold_marks(words[1]) in COMPANY_OPENERS):
+        words = words[1:]  # a speck read as a letter before a family name or a company: no name starts with one
     if len(words) >= 2 and _glued(words[0]):
         words[0] = words[0][1:]  # ... or read stuck to it ("TPHẠM", "ỊMAI")
     s = " ".join(words)
@@ -456,8 +457,16 @@ def name(raw: str) -> Checked:
 
 
 def _glued(word: str) -> bool:
-    """A family name of three letters or more with a speck read as a letter before it."""
-    return len(word) > 3 and fold_marks(word) not in _surnames() and fold_marks(word[1:]) in _surnames()
+    """A family name with a speck read as a letter before it: any letter before one of three letters
+    or more, a thin one (I, L, T) before one of two ("TLÊ", "IVŨ")."""
+    if fold_marks(word) in _surnames() or fold_marks(word[1:]) not in _surnames():
+        return False
+    return len(word) > 3 or (len(word) == 3 and word[0] in SPECK_LETTERS)
+
+
+SPECK_LETTERS = "ILTJl1i|!"  # what a speck or a frame's stroke beside a word is read as
+# How the names of companies and cooperatives open (unaccented): an owner never starts with a lone letter
+COMPANY_OPENERS = frozenset({"cong", "doanh", "hop", "chi", "tap"})
 
 
 # Common Vietnamese family names; no two spell the same letters without their marks (tested).

@@ -56,6 +56,9 @@ def test_vin_engine_brand_name() -> None:
     assert not nz.brand("2 5")[0].valid
     assert nz.name("NGUYỄN  VĂN AN").text == "NGUYỄN VĂN AN" and not nz.name("NGUYEN 123").valid
     assert nz.name("1 VŨ QUANG SƠN .").text == "VŨ QUANG SƠN"  # specks either side
+    assert nz.name("IVŨ HẢI NGA").text == "VŨ HẢI NGA" and nz.name("TLÊ MAI PHƯƠNG").text == "LÊ MAI PHƯƠNG"
+    assert nz.name("L CÔNG TY TNHH AN PHÁT").text == "CÔNG TY TNHH AN PHÁT"  # a speck before a company
+    assert nz.name("KHA VĂN AN").text == "KHA VĂN AN" and nz.name("Y MOAN ÊBAN").text == "Y MOAN ÊBAN"
     assert nz.name("NGUyỄN VĂN AN").text == "NGUYỄN VĂN AN"  # printed in capitals
     assert nz.name("Nguyễn Văn An").text == "Nguyễn Văn An"
     assert nz.name("NGUYÊN HƯƠNG Ỷ").text == "NGUYỄN HƯƠNG Ỷ"  # a common family name's marks
