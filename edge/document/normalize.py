@@ -13,10 +13,14 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
 from edge.ocr.charset import normalize_text
+
+if TYPE_CHECKING:
+    from edge.synth.places import District
 
 SERIES_LETTERS = "ABCDEFGHKLMNPSTUVXYZ"  # plate series: never I J O Q R W
 SPECIAL_SERIES = frozenset({"LD", "KT", "NG", "NN", "CV", "CD", "TD", "HC", "DA", "MD", "MK", "NB", "QT", "R"})
@@ -272,9 +276,14 @@ def _admin_names() -> tuple[dict[str, tuple[str, ...]], dict[str, dict[str, tupl
     for p in provinces():
         ends[p.name] = p.address_names
         labels = tuple(d.label(full) for d in p.districts for full in (False, True))
-        districts[p.name] = {d.label(full): _ward_labels(d.wards) for d in p.districts for full in (False, True)}
+        districts[p.name] = {d.label(full): _ward_labels(_ward_names(d)) for d in p.districts for full in (False, True)}
         districts[p.name][""] = labels
     return ends, districts
+
+
+def _ward_names(district: District) -> tuple[str, ...]:
+    """A district's wards as printed after their kind, and its town (thị trấn) that bears its name."""
+    return (*(w.removeprefix("TT ") for w in district.wards), district.name)
 
 
 def _ward_labels(wards: tuple[str, ...]) -> tuple[str, ...]:
@@ -345,9 +354,33 @@ def _without_label(text: str) -> str:
     return " ".join(words[2:]) if opens and fuzz.ratio(lead, ADDRESS_LABEL) >= LABEL_LEAD_SCORE else text
 
 
+# Words that open a ward, district or province part of an address, as printed
+UNIT_WORDS = ("Xã", "X.", "Phường", "P.", "Thị trấn", "TT.", "Huyện", "H.", "Quận", "Q.", "Thị xã", "TX.",
+              "Thành phố", "TP.", "TP", "Tỉnh")
+# ... and words after which one names a street ("đường Xã Đàn") or a hamlet, not a unit
+STREET_WORDS = ("đường", "phố", "ngõ", "hẻm", "ngách", "kiệt", "Đường", "Phố", "Ngõ", "Hẻm", "Ngách", "Kiệt")
+# ... and what a hamlet or a residents' group is numbered after ("Thôn 25 Xã Hòa Lợi"; a house number
+# before a unit word names a street: "5/244 Xã Đàn", "Số 35 Xã Đàn")
+GROUP_WORDS = frozenset({"thon", "xom", "to", "ap", "khoi", "doi", "ban", "khu", "lang", "buon"})
+_LOST_COMMA = re.compile(
+    r"(?<=\w)\.? (?=(?:" + "|".join(re.escape(w) for w in UNIT_WORDS) + r") \w)")
+
+
+def _commas(text: str) -> str:
+    """A comma lost or read as a full stop before a ward, district or province ("Thôn 25 Xã Hòa
+    Lợi", "Q. Cầu Giấy. TP. Hà Nội") is put back, unless a street is named so ("đường Xã Đàn",
+    "5/244 Xã Đàn")."""
+    def put(m: re.Match[str]) -> str:
+        before = text[:m.start()].rsplit(" ", 1)[-1]
+        part = base_letters(text[:m.start()].rsplit(",", 1)[-1].strip()).lower()
+        numbered = any(c.isdigit() for c in before) and part.split(" ", 1)[0] not in GROUP_WORDS
+        return m.group(0) if before in STREET_WORDS or before in UNIT_WORDS or numbered else ", "
+    return _LOST_COMMA.sub(put, text)
+
+
 def address(raw: str, threshold: float = 86.0) -> tuple[Checked, int]:
     """Province, district and ward at an address's end corrected to their spelling; how many were known."""
-    text = _address_words(_without_label(_no_camel_case(normalize_text(raw))))
+    text = _commas(_address_words(_without_label(_no_camel_case(normalize_text(raw)))))
     parts = [p.strip(" .") if i == 0 else p.strip() for i, p in enumerate(re.split(r"\s*,\s*", text))]
     parts = [p for p in parts if p]
     if parts:
@@ -374,15 +407,20 @@ def address(raw: str, threshold: float = 86.0) -> tuple[Checked, int]:
 
 
 def _ward(read: str, wards: tuple[str, ...], threshold: float) -> str | None:
-    """The ward as printed: closely one of its district's, or else one of every known ward and
-    commune whose letters it spells exactly (the tables list only some of a district's wards)."""
-    w = process.extractOne(read, wards, scorer=fuzz.ratio, processor=fold_marks) if wards else None
-    if w is not None and w[1] >= threshold:
-        return str(w[0])
+    """The ward as printed: as read when it is a known one; else the one of its district's, or of
+    every known ward and commune, whose letters it spells exactly (the tables list only some of a
+    district's wards; the district's own first); failing that, closely one of its district's."""
     if any(c.isdigit() for c in read):
         return None  # a numbered ward (Phường 11) is read as printed
-    spelt = _all_wards().get(fold_marks(read))
-    return spelt[0] if spelt is not None and len(spelt) == 1 else None
+    folded = fold_marks(read)
+    own = {w for w in wards if fold_marks(w) == folded}
+    same = own | set(_all_wards().get(folded, ()))
+    if read in same:
+        return read
+    if len(own) == 1 or len(same) == 1:
+        return (own or same).pop()
+    w = process.extractOne(read, wards, scorer=fuzz.ratio, processor=fold_marks) if wards else None
+    return str(w[0]) if w is not None and w[1] >= threshold and not same else None
 
 
 @cache
@@ -392,7 +430,7 @@ def _all_wards() -> dict[str, tuple[str, ...]]:
     from edge.synth.places import place_data, provinces
 
     data = place_data()
-    names = {w.removeprefix("TT ") for p in provinces() for d in p.districts for w in d.wards}
+    names = {w for p in provinces() for d in p.districts for w in _ward_names(d)}
     names |= set(data.urban_wards) | {c for pool in data.rural_communes.values() for c in pool}
     out: dict[str, set[str]] = {}
     for label in _ward_labels(tuple(sorted(names))):
