@@ -488,7 +488,7 @@ def name(raw: str) -> Checked:
         # ("NGUYÊN", "TRAN") is the one its letters spell; companies and cooperatives start otherwise
         head, _, rest = s.partition(" ")
         family = _surnames().get(fold_marks(head))
-        if rest and family is not None:
+        if rest and family is not None and head not in _SPELT_SURNAMES:
             s = f"{family.upper()} {rest}"
     valid = bool(s) and all(c.isalpha() or c in " .-'" for c in s)
     return Checked(s, valid)
@@ -507,16 +507,23 @@ SPECK_LETTERS = "ILTJl1i|!"  # what a speck or a frame's stroke beside a word is
 COMPANY_OPENERS = frozenset({"cong", "doanh", "hop", "chi", "tap"})
 
 
-# Common Vietnamese family names; no two spell the same letters without their marks (tested).
+# Common Vietnamese family names, the commonest first: a misread one is the first that its letters
+# without marks spell (Đoàn before Doãn); one read as any of them is kept.
 SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
             "Ngô", "Dương", "Lý", "Đinh", "Trương", "Lương", "Đoàn", "Trịnh", "Lâm", "Mai", "Cao", "Tạ", "Tô",
-            "Hà", "Quách", "Lưu", "Châu", "Thái", "Kiều", "Triệu", "Lại", "Tăng", "Vương", "Phùng", "Từ")
+            "Hà", "Quách", "Lưu", "Châu", "Thái", "Kiều", "Triệu", "Lại", "Tăng", "Vương", "Phùng", "Từ", "Doãn")
 
 
 @cache
 def _surnames() -> dict[str, str]:
-    """Family name without its marks -> its spelling."""
-    return {fold_marks(name): name for name in SURNAMES}
+    """Family name without its marks -> its commonest spelling."""
+    out: dict[str, str] = {}
+    for name in SURNAMES:
+        out.setdefault(fold_marks(name), name)
+    return out
+
+
+_SPELT_SURNAMES = frozenset(n.upper() for n in SURNAMES)
 
 
 @cache
