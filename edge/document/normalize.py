@@ -391,7 +391,15 @@ def address(raw: str, threshold: float = 86.0) -> tuple[Checked, int]:
     choices = [(name, end) for name, options in ends.items() for end in options]
     hit = process.extractOne(parts[-1], [e for _, e in choices], scorer=fuzz.ratio, processor=fold_marks)
     if hit is None or hit[1] < threshold:
-        return Checked(", ".join(parts), True), 0
+        # the comma before the province lost: "Huyện Mỏ Cày Nam Bến Tre" ends in a province
+        words = parts[-1].split(" ")
+        tails = [(t, k) for k in range(1, min(4, len(words) - 2) + 1)
+                 if (t := process.extractOne(" ".join(words[-k:]), [e for _, e in choices], scorer=fuzz.ratio,
+                                             processor=fold_marks)) is not None]
+        if not tails or max(t[1] for t, _ in tails) < threshold:
+            return Checked(", ".join(parts), True), 0
+        hit, k = max(tails, key=lambda tk: tk[0][1])
+        parts[-1:] = [" ".join(words[:-k]), " ".join(words[-k:])]
     province = choices[hit[2]][0]
     parts[-1], known = str(hit[0]), 1
     by_district = districts[province]

@@ -153,6 +153,8 @@ def test_a_comma_lost_before_a_ward_district_or_province_is_put_back_but_not_in_
         "Thôn 25, Xã Hòa Lợi, Huyện Vũ Thư, Tỉnh Thái Bình")
     assert nz.address("Số 32 đường Yết Kiêu, P. Quan Hoa, Q. Cầu Giấy. TP. Hà Nội")[0].text == (
         "Số 32 đường Yết Kiêu, P. Quan Hoa, Q. Cầu Giấy, TP. Hà Nội")  # a comma read as a full stop
+    assert nz.address("Số 60, Ấp Tân Thành, Xã Thạnh Phú Đông, Huyện Mồ Cày Nam Bến Tre")[0].text == (
+        "Số 60, Ấp Tân Thành, Xã Thạnh Phú Đông, Huyện Mỏ Cày Nam, Bến Tre")  # ... and before the province
     for street in ("Số 35 đường Xã Đàn, Phường Minh Khai, Thành phố Chí Linh, Hải Dương",
                    "5/244 Xã Đàn, Phường Phú Sơn, Thành phố Sa Đéc, Đồng Tháp"):
         assert nz.address(street)[0].text == street
