@@ -250,8 +250,10 @@ def _place_by_ending() -> dict[str, str]:
 
 
 def place(raw: str, threshold: float = 80.0) -> tuple[Checked, float]:
-    """The province named on the back's dated line, corrected to its spelling (rapidfuzz)."""
-    return _closest(re.sub(r"\s+", " ", normalize_text(raw)).strip(" ,.:"), _gazetteer()[0], threshold)
+    """The province named on the back's dated line, corrected to its spelling (rapidfuzz); specks
+    read before or after it ("- Bắn Tre") are not part of it."""
+    text = re.sub(r"\s+", " ", normalize_text(raw))
+    return _closest(re.sub(r"^\W+|\W+$", "", text), _gazetteer()[0], threshold)
 
 
 def authority(raw: str, threshold: float = 85.0) -> tuple[Checked, float]:

@@ -208,3 +208,8 @@ def test_a_colour_misread_or_broken_by_a_gap_is_its_colour_word_unless_unknown_o
     assert nz.color("Đỏ đô").text == "Đỏ đô" and nz.color("Trắng ngọc trai").text == "Trắng ngọc trai"
     assert nz.color("Màu lạ").text == "Màu lạ"  # words that are no colour: as read
     assert nz.color("Đạc").text == "Đạc"  # too far from any colour (Bạc?): as read
+
+
+def test_the_dated_lines_place_is_read_past_specks_beside_it() -> None:
+    assert nz.place("- Bắn Tre")[0].text == "Bến Tre" and nz.place("Bà Rịa - Vũng Tàu ,")[0].text == "Bà Rịa - Vũng Tàu"
+    assert not nz.place("Kam")[0].valid
