@@ -256,7 +256,7 @@ def place(raw: str, threshold: float = 80.0) -> tuple[Checked, float]:
     return _closest(re.sub(r"^\W+|\W+$", "", text), _gazetteer()[0], threshold)
 
 
-def authority(raw: str, threshold: float = 85.0) -> tuple[Checked, float]:
+def authority(raw: str, threshold: float = 80.0) -> tuple[Checked, float]:
     """The issuing police unit of the front header, corrected to a known unit's spelling (rapidfuzz)."""
     text = re.sub(r"\s+", " ", normalize_text(raw)).strip(" ,.:").upper()
     found = _closest(text, _gazetteer()[1], threshold)

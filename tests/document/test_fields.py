@@ -78,6 +78,8 @@ def test_dated_line_title_number_and_issuing_unit_need_no_label() -> None:
     assert [v.text for v in comma.values] == ["878675"]  # the colon read as a comma
     front_result = side_result(SideType.FRONT, {"authority": Raw("AN TP HÀ NỘI", 0.9)})
     assert front_result.info["issued_at"].text == "CÔNG AN TP HÀ NỘI"
+    blurred = side_result(SideType.FRONT, {"authority": Raw("CONG AH TN0I L0NG AN", 0.9)})  # 80 % like it
+    assert blurred.info["issued_at"].text == "CÔNG AN TỈNH LONG AN"
     assert side_result(SideType.BACK, {"capacity": Raw("TẤ. h: 110", 0.9)}).info["capacity"].text == "110"
     assert side_result(SideType.BACK, {"capacity": Raw("1.998 cm3", 0.9)}).info["capacity"].text == "1.998 cm3"
     assert side_result(SideType.BACK, {"capacity": Raw("125 ng", 0.9)}).info["capacity"].text == "125"
