@@ -128,6 +128,15 @@ def plate_province_code(plate_text: str) -> str | None:
     return plate_text[:2] if plate_text[:2].isdigit() else None
 
 
+def plate_place(plate_text: str) -> str | None:
+    """The province a plate was registered in (its two-digit code), as the back's dated line names it."""
+    from edge.synth.places import province_of_plate
+
+    code = plate_province_code(plate_text)
+    province = province_of_plate(code) if code else None
+    return province.place if province else None
+
+
 def calendar_date(raw: str) -> Checked:
     """Any ``d/m/yyyy``-like reading -> ``dd/mm/yyyy``, valid only for a real date 1950..2099."""
     digits = re.findall(r"\d+", normalize_text(raw).translate(TO_DIGIT_SAFE))

@@ -95,9 +95,14 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
     """Every field of ``side``: normalised text and confidence (empty text, confidence 0 when absent)."""
     texts: dict[str, tuple[str, float]] = {}
     dated = raw.get("last_issue_date")
-    home = None  # the province of the owner's address, as the dated line names it (backs only)
-    if side == SideType.BACK and "address" in raw:
+    home = None  # where the vehicle is registered, as the dated line names it (backs only): the
+    # province of its plate's code, or else of the owner's address
+    home_confidence = 0.0
+    if side == SideType.BACK and "plate" in raw and (plate := norm.plate(raw["plate"].text)).valid:
+        home, home_confidence = norm.plate_place(plate.text), raw["plate"].confidence
+    if side == SideType.BACK and home is None and "address" in raw:
         home = norm.province_place(norm.address(raw["address"].text)[0].text)
+        home_confidence = raw["address"].confidence
     if side == SideType.BACK and dated is not None:
         parsed = norm.dated_line(dated.text)
         if parsed is not None:
@@ -108,7 +113,7 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
                 letters = sum(c.isalpha() for c in place.text)
                 if fuzz.ratio(read, where) >= HOME_MATCH or (
                         letters >= MIN_PLACE_LETTERS and fuzz.partial_ratio(read, where) >= HOME_PART_MATCH):
-                    # a misread place like the province of the owner's address, where a vehicle is registered
+                    # a misread place like the province of the plate or the owner's address
                     known, score = norm.Checked(home, True), HOME_MATCH / 100
                 elif letters < MIN_PLACE_LETTERS:
                     # a place read as a speck or two under the stamp: as good as lost (below)
@@ -116,9 +121,9 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
             texts["issued_at"] = (known.text, dated.confidence * (score if known.valid else INVALID))
             texts["last_issue_date"] = (when.text, dated.confidence * (1.0 if when.valid else INVALID))
     if "issued_at" not in texts and home is not None:
-        # the dated line lost under the stamp: the owner's province, where the vehicle is registered,
-        # with a confidence that says it was not read
-        texts["issued_at"] = (home, raw["address"].confidence * INVALID)
+        # the dated line lost under the stamp: the province of the plate or the owner's, where the
+        # vehicle is registered, with a confidence that says it was not read
+        texts["issued_at"] = (home, home_confidence * INVALID)
     if side == SideType.FRONT and "authority" in raw:
         a = raw["authority"]
         known, score = norm.authority(a.text)

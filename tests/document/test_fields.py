@@ -309,6 +309,20 @@ def test_a_misread_or_lost_registration_place_on_the_back_comes_from_the_owners_
     assert part.info["issued_at"].text == "Vĩnh Phúc"
 
 
+def test_a_misread_or_lost_registration_place_comes_first_from_the_plates_code() -> None:
+    """A vehicle is registered where its plate's code says (43: Đà Nẵng), whatever the owner's address."""
+    plate = Raw("43A-123.45", 0.9, ())
+    address = Raw("Xóm 4, X. Yên Thường, H. Hậu Lộc, Thanh Hóa", 0.95, ())
+    misread = side_result(SideType.BACK, {"plate": plate, "address": address,
+                                          "last_issue_date": Raw("nà Ang, ngày 27 tháng 07 năm 2020", 0.9, ())})
+    assert misread.info["issued_at"].text == "Đà Nẵng"
+    lost = side_result(SideType.BACK, {"plate": plate, "address": address})
+    assert lost.info["issued_at"].text == "Đà Nẵng" and (lost.info["issued_at"].confidence or 0) <= INVALID
+    # a plate that is no plate says nothing: the owner's province, as before
+    bad_plate = side_result(SideType.BACK, {"plate": Raw("4", 0.9, ()), "address": address})
+    assert bad_plate.info["issued_at"].text == "Thanh Hóa"
+
+
 def test_a_speck_read_as_one_before_a_value_is_not_part_of_it() -> None:
     found = extract([
         L(57, 254, 114, 272, "Số máy:"), L(130, 255, 291, 273, "1 F10A748375"),
