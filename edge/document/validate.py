@@ -115,8 +115,9 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
                         letters >= MIN_PLACE_LETTERS and fuzz.partial_ratio(read, where) >= HOME_PART_MATCH):
                     # a misread place like the province of the plate or the owner's address
                     known, score = norm.Checked(home, True), HOME_MATCH / 100
-                elif letters < MIN_PLACE_LETTERS:
-                    # a place read as a speck or two under the stamp: as good as lost (below)
+                else:
+                    # a place read as a speck or two under the stamp, or as no place at all ("Kam"):
+                    # where the vehicle is registered, inferred rather than read
                     known, score = norm.Checked(home, True), INVALID
             texts["issued_at"] = (known.text, dated.confidence * (score if known.valid else INVALID))
             texts["last_issue_date"] = (when.text, dated.confidence * (1.0 if when.valid else INVALID))

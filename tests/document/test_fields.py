@@ -318,6 +318,10 @@ def test_a_misread_or_lost_registration_place_comes_first_from_the_plates_code()
     assert misread.info["issued_at"].text == "Đà Nẵng"
     lost = side_result(SideType.BACK, {"plate": plate, "address": address})
     assert lost.info["issued_at"].text == "Đà Nẵng" and (lost.info["issued_at"].confidence or 0) <= INVALID
+    # a place read as no place at all: inferred too, not kept as read
+    kam = Raw("Kam, ngày 27 tháng 07 năm 2020", 0.9)
+    nowhere = side_result(SideType.BACK, {"plate": plate, "last_issue_date": kam})
+    assert nowhere.info["issued_at"].text == "Đà Nẵng" and (nowhere.info["issued_at"].confidence or 0) <= INVALID
     # a plate that is no plate says nothing: the owner's province, as before
     bad_plate = side_result(SideType.BACK, {"plate": Raw("4", 0.9, ()), "address": address})
     assert bad_plate.info["issued_at"].text == "Thanh Hóa"
