@@ -19,9 +19,9 @@ from edge.schema import SIDE_FIELDS, FieldValue, SideResult, SideType
 
 INVALID = 0.3  # a value that fails its validator keeps at most this share of its confidence
 MISMATCH = 0.6  # ... one that disagrees with another field or side
-HOME_MATCH = 55.0  # a misread dated-line place this like the address's province is that province
+HOME_MATCH = 55.0  # a misread dated-line place this like the registration province (plate's or address's) is it
 HOME_PART_MATCH = 90.0  # ... or a part of it read this closely ("húc" for Vĩnh Phúc, the rest under the stamp)
-MIN_PLACE_LETTERS = 3  # a dated-line place read as fewer letters than this was not read at all
+MIN_PLACE_LETTERS = 3  # ... of at least this many letters (fewer are a speck or two under the stamp)
 ID_RE = re.compile(r"^\d{4,8}$")
 
 
