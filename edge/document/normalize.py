@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -30,6 +31,7 @@ PLATE_RE = re.compile(r"^(\d{2})([A-Z]{1,2}\d?)-(\d{4}|\d{3}\.\d{2})$")
 TO_DIGIT = str.maketrans("ODQILZSBG", "000112586")  # look-alikes in a slot that must be a digit
 TO_LETTER = str.maketrans("085264", "DBSZGA")  # ... and in a slot that must be a letter
 TO_DIGIT_SAFE = str.maketrans("OoIl", "0011")  # in dates, where letters never appear
+SMALL_TO_DIGIT = str.maketrans("oslizbgq", "05112699")  # small letters like digits, in a number of digits only
 BRANDS = (
     "HONDA", "YAMAHA", "SUZUKI", "SYM", "PIAGGIO", "VINFAST", "KYMCO", "DUCATI", "KAWASAKI", "HARLEY-DAVIDSON",
     "BMW", "TOYOTA", "HYUNDAI", "KIA", "MAZDA", "FORD", "MITSUBISHI", "NISSAN", "CHEVROLET", "MERCEDES-BENZ",
@@ -85,8 +87,10 @@ def color(raw: str) -> Checked:
     only one; a colour of other words, or a word as like two colours ("am": Cam or Xám), is left
     as read."""
     words = color_words(raw)
+    if words is not None:
+        return Checked(words, True)
     text = _color_text(raw)
-    return Checked(words, True) if words is not None else Checked(text, bool(text))
+    return Checked(text, bool(text))
 
 
 def _color_text(raw: str) -> str:
@@ -292,6 +296,13 @@ def _admin_names() -> tuple[dict[str, tuple[str, ...]], dict[str, dict[str, tupl
     return ends, districts
 
 
+@cache
+def _endings() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Every way an address may end (a province's names), and the province of each."""
+    pairs = [(name, end) for name, options in _admin_names()[0].items() for end in options]
+    return tuple(n for n, _ in pairs), tuple(e for _, e in pairs)
+
+
 def _ward_names(district: District) -> tuple[str, ...]:
     """A district's wards as printed after their kind, and its town (thị trấn) that bears its name."""
     return (*(w.removeprefix("TT ") for w in district.wards), district.name)
@@ -369,7 +380,7 @@ def _without_label(text: str) -> str:
 UNIT_WORDS = ("Xã", "X.", "Phường", "P.", "Thị trấn", "TT.", "Huyện", "H.", "Quận", "Q.", "Thị xã", "TX.",
               "Thành phố", "TP.", "TP", "Tỉnh")
 # ... and words after which one names a street ("đường Xã Đàn") or a hamlet, not a unit
-STREET_WORDS = ("đường", "phố", "ngõ", "hẻm", "ngách", "kiệt", "Đường", "Phố", "Ngõ", "Hẻm", "Ngách", "Kiệt")
+STREET_WORDS = frozenset({"đường", "phố", "ngõ", "hẻm", "ngách", "kiệt"})  # compared in small letters
 # ... and what a hamlet or a residents' group is numbered after ("Thôn 25 Xã Hòa Lợi"; a house number
 # before a unit word names a street: "5/244 Xã Đàn", "Số 35 Xã Đàn")
 GROUP_WORDS = frozenset({"thon", "xom", "to", "ap", "khoi", "doi", "ban", "khu", "lang", "buon"})
@@ -385,12 +396,13 @@ def _commas(text: str) -> str:
         before = text[:m.start()].rsplit(" ", 1)[-1]
         part = base_letters(text[:m.start()].rsplit(",", 1)[-1].strip()).lower()
         numbered = any(c.isdigit() for c in before) and part.split(" ", 1)[0] not in GROUP_WORDS
-        return m.group(0) if before in STREET_WORDS or before in UNIT_WORDS or numbered else ", "
+        return m.group(0) if before.lower() in STREET_WORDS or before in UNIT_WORDS or numbered else ", "
     return _LOST_COMMA.sub(put, text)
 
 
 def address(raw: str, threshold: float = 86.0) -> tuple[Checked, int]:
-    """Province, district and ward at an address's end corrected to their spelling; how many were known."""
+    """Province, district and ward at an address's end corrected to their spelling, street and
+    hamlet names and lost commas put right; how many of the three were known."""
     text = _commas(_address_words(_without_label(_no_camel_case(normalize_text(raw)))))
     parts = [p.strip(" .") if i == 0 else p.strip() for i, p in enumerate(re.split(r"\s*,\s*", text))]
     parts = [p for p in parts if p]
@@ -398,22 +410,20 @@ def address(raw: str, threshold: float = 86.0) -> tuple[Checked, int]:
         parts[0] = parts[0][0].upper() + parts[0][1:]  # an address opens with a capital ("số nhà 73" is a misread case)
     if len(parts) < 2:
         return Checked(", ".join(parts), bool(parts)), 0
-    ends, districts = _admin_names()
-    choices = [(name, end) for name, options in ends.items() for end in options]
-    hit = process.extractOne(parts[-1], [e for _, e in choices], scorer=fuzz.ratio, processor=fold_marks)
+    provinces, endings = _endings()
+    hit = process.extractOne(parts[-1], endings, scorer=fuzz.ratio, processor=fold_marks)
     if hit is None or hit[1] < threshold:
         # the comma before the province lost: "Huyện Mỏ Cày Nam Bến Tre" ends in a province
         words = parts[-1].split(" ")
         tails = [(t, k) for k in range(1, min(4, len(words) - 2) + 1)
-                 if (t := process.extractOne(" ".join(words[-k:]), [e for _, e in choices], scorer=fuzz.ratio,
+                 if (t := process.extractOne(" ".join(words[-k:]), endings, scorer=fuzz.ratio,
                                              processor=fold_marks)) is not None]
         if not tails or max(t[1] for t, _ in tails) < threshold:
             return Checked(", ".join(parts), True), 0
         hit, k = max(tails, key=lambda tk: tk[0][1])
         parts[-1:] = [" ".join(words[:-k]), " ".join(words[-k:])]
-    province = choices[hit[2]][0]
     parts[-1], known = str(hit[0]), 1
-    by_district = districts[province]
+    by_district = _admin_names()[1][provinces[hit[2]]]
     if len(parts) >= 3:
         d = process.extractOne(parts[-2], by_district[""], scorer=fuzz.ratio, processor=fold_marks)
         if d is not None and d[1] >= threshold:
@@ -451,10 +461,7 @@ def _all_wards() -> dict[str, tuple[str, ...]]:
     data = place_data()
     names = {w for p in provinces() for d in p.districts for w in _ward_names(d)}
     names |= set(data.urban_wards) | {c for pool in data.rural_communes.values() for c in pool}
-    out: dict[str, set[str]] = {}
-    for label in _ward_labels(tuple(sorted(names))):
-        out.setdefault(fold_marks(label), set()).add(label)
-    return {k: tuple(sorted(v)) for k, v in out.items()}
+    return _by_letters(_ward_labels(tuple(sorted(names))))
 
 
 @cache
@@ -463,10 +470,14 @@ def _place_names() -> dict[str, tuple[str, ...]]:
     from edge.synth.places import place_data
 
     data = place_data()
+    return _by_letters(n for n in (*data.streets, *(h for pool in data.hamlets.values() for h in pool)) if " " in n)
+
+
+def _by_letters(names: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Spellings by their letters without marks (a key with more than one is ambiguous)."""
     out: dict[str, set[str]] = {}
-    for name in (*data.streets, *(h for pool in data.hamlets.values() for h in pool)):
-        if " " in name:
-            out.setdefault(fold_marks(name), set()).add(name)
+    for name in names:
+        out.setdefault(fold_marks(name), set()).add(name)
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 

@@ -43,11 +43,8 @@ def _capacity(text: str) -> norm.Checked:
     return norm.Checked(t, bool(re.fullmatch(CAPACITY, t)))
 
 
-SMALL_TO_DIGIT = str.maketrans("oslizbgq", "05112699")  # small letters like digits, in a number of digits only
-
-
 def _id(text: str) -> norm.Checked:
-    t = re.sub(r"\s+", "", _clean(text)).translate(SMALL_TO_DIGIT).translate(norm.TO_DIGIT)
+    t = re.sub(r"\s+", "", _clean(text)).translate(norm.SMALL_TO_DIGIT).translate(norm.TO_DIGIT)
     return norm.Checked(t, bool(ID_RE.match(t)))
 
 
