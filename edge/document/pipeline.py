@@ -45,6 +45,9 @@ EDGE_BAND = 0.04  # share of the card's width along its edges where only the pri
 FAINT = LineParams(grey_threshold=0.80, weak_grey_threshold=0.85)
 MIN_FAINT_HEIGHT, MAX_FAINT_HEIGHT = 9, 40
 MIN_GROWTH = 3  # card pixels a line's box must grow on some side to be read again with a faint line
+# a vertical rule at a crop's end: its columns dark (below this share of the paper's brightness)
+# along most of the line's rows and most of a line's height above and below it
+RULE_INK, RULE_IN, RULE_OUT = 0.8, 0.8, 0.6
 ADJACENT = 0.6  # line heights: a piece of the row this close to a faint line is part of it
 # labels whose missing value asks for that second look: the fields the API returns, less the pay
 # load (a motorbike's is left empty)
@@ -203,11 +206,42 @@ def _shared(a: LineBox, b: LineBox) -> int:
     return overlap(a.as_tuple(), b.as_tuple())
 
 
-def _crop(card: Image, box: LineBox) -> Image:
+def crop_line(card: Image, box: LineBox) -> Image:
+    """The crop the recogniser reads for ``box``: a margin around it, inside any rule at its ends."""
     pad_y = max(2, box.height // 6)
     pad_x = max(2, box.height // 4)
     h, w = card.shape[:2]
-    return card[max(0, box.y0 - pad_y): min(h, box.y1 + pad_y), max(0, box.x0 - pad_x): min(w, box.x1 + pad_x)]
+    x0, x1 = _inside_rules(card, box, max(0, box.x0 - pad_x), min(w, box.x1 + pad_x))
+    return card[max(0, box.y0 - pad_y): min(h, box.y1 + pad_y), x0:x1]
+
+
+def _inside_rules(card: Image, box: LineBox, x0: int, x1: int) -> tuple[int, int]:
+    """A crop's ends (``x0``, ``x1``) moved inside a vertical rule at either end of the line: a
+    cell's faint or dashed border that the rule filter left in pieces, whose piece beside the
+    line joined it, or that the crop's margin takes in, is read as a "1" or an "I" ("14c" for
+    "4C"). A rule runs on above and below the line; a letter's upright does not."""
+    reach = max(2, box.height // 2)  # the columns looked at at each end, inside the box
+    left = np.flatnonzero(_rule_columns(card, box, x0, min(box.x1, box.x0 + reach)))
+    right = np.flatnonzero(_rule_columns(card, box, max(x0, box.x1 - reach), x1))
+    new0 = x0 + int(left[-1]) + 2 if len(left) else x0  # past the rule's soft edge
+    new1 = max(x0, box.x1 - reach) + int(right[0]) - 1 if len(right) else x1
+    if new1 - new0 < max(4, box.height // 2):  # the line is a piece of the rule itself: read as it is
+        return x0, x1
+    return new0, new1
+
+
+def _rule_columns(card: Image, box: LineBox, x0: int, x1: int) -> NDArray[np.bool_]:
+    """Which of the columns ``x0``..``x1`` carry a vertical rule through ``box``'s rows: dark along
+    most of them and along most of a line's height both above and below (the paper's brightness
+    taken in this small window, as the light falls across the card)."""
+    h, y0, y1, bh = card.shape[0], box.y0, box.y1, box.height
+    if y0 - bh < 0 or y1 + bh > h or x1 <= x0:
+        return np.zeros(max(0, x1 - x0), bool)
+    cut = card[y0 - bh: y1 + bh, x0:x1]
+    grey = cut.min(axis=2) if cut.ndim == 3 else cut
+    ink = grey < RULE_INK * float(np.percentile(grey, 75))
+    return np.asarray((ink[bh:-bh].mean(axis=0) >= RULE_IN) & (ink[:bh].mean(axis=0) >= RULE_OUT)
+                      & (ink[-bh:].mean(axis=0) >= RULE_OUT), bool)
 
 
 class Pipeline:
@@ -269,7 +303,7 @@ class Pipeline:
             t1 = time.perf_counter()
             more, replaced = _timed(timings, "lines", lambda: faint_lines(card, boxes, layers))
             if more:
-                extra = _timed(timings, "recognise", lambda: self.recognizer.read([_crop(card, b) for b in more]))
+                extra = _timed(timings, "recognise", lambda: self.recognizer.read([crop_line(card, b) for b in more]))
                 lines = [ln for i, ln in enumerate(lines) if i not in replaced]
                 lines += [fx.Line(b.as_tuple(), r.text, r.confidence) for b, r in zip(more, extra, strict=True)]
                 classified = fx.classify(lines)
@@ -314,7 +348,7 @@ class Pipeline:
         pad = anchor.height
         wider = LineBox(max(int(EDGE_BAND * w), x0 - 2 * pad), anchor.box[1],
                         min(int((1 - EDGE_BAND) * w), x1 + 4 * pad), anchor.box[3])
-        read, read_wider = self.recognizer.read([_crop(card, box), _crop(card, wider)])
+        read, read_wider = self.recognizer.read([crop_line(card, box), crop_line(card, wider)])
         joined = " ".join(ln.text for ln in sorted(row, key=lambda ln: ln.box[0]))
         for text, conf in ((read.text, read.confidence), (read_wider.text, read_wider.confidence),
                            (joined, min(ln.confidence for ln in row))):
@@ -328,7 +362,7 @@ class Pipeline:
         if not boxes:
             return False, {}
         widest = sorted(range(len(boxes)), key=lambda i: boxes[i].width, reverse=True)[:ORIENT_LINES]
-        crops = [_crop(card, boxes[i]) for i in widest]
+        crops = [crop_line(card, boxes[i]) for i in widest]
         reads = self.recognizer.read(crops)
         upright = _sureness(reads)
         if upright >= SURE_UPRIGHT:  # reads clearly as it is: no need to try it turned over
@@ -340,7 +374,7 @@ class Pipeline:
     def _read(self, card: Image, boxes: list[LineBox], known: dict[int, LineRead]) -> list[LineRead]:
         """Every line read, those already read (``known``, by index) taken as they are."""
         todo = [i for i in range(len(boxes)) if i not in known]
-        fresh = dict(zip(todo, self.recognizer.read([_crop(card, boxes[i]) for i in todo]), strict=True))
+        fresh = dict(zip(todo, self.recognizer.read([crop_line(card, boxes[i]) for i in todo]), strict=True))
         return [known[i] if i in known else fresh[i] for i in range(len(boxes))]
 
 
