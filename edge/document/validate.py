@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 
 from edge.document import normalize as norm
 from edge.document.fields import Raw
+from edge.document.vehicles import brand_of_numbers, model
 from edge.ocr.charset import normalize_text
 from edge.schema import SIDE_FIELDS, FieldValue, SideResult, SideType
 
@@ -82,8 +83,7 @@ def _checked(key: str, text: str) -> tuple[norm.Checked, float]:
         t = re.sub(r"^(?:[^\w\s]|\d|_)+\s+", "", _clean(text))
         return norm.color(t), 1.0
     if key == "model":
-        t = _clean(text).upper()
-        return norm.Checked(t, bool(t)), 1.0
+        return model(text, None)
     t = _clean(text)
     return norm.Checked(t, bool(t)), 1.0
 
@@ -132,12 +132,30 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
         r = raw[key]
         checked, factor = _checked(key, r.text)
         texts[key] = (checked.text, r.confidence * factor * (1.0 if checked.valid else INVALID))
+    if side == SideType.BACK:
+        _brand_and_model(texts, raw)
     if side == SideType.FRONT and "id" in raw and "id" not in texts:
         checked, _ = _checked("id", raw["id"].text)
         texts["id"] = (checked.text, raw["id"].confidence * (1.0 if checked.valid else INVALID))
     _cross_check(texts)
     info = {k: FieldValue(text=t, confidence=round(min(1.0, max(0.0, c)), 4)) for k, (t, c) in texts.items()}
     return SideResult(type=side, info=info)
+
+
+def _brand_and_model(texts: dict[str, tuple[str, float]], raw: dict[str, Raw]) -> None:
+    """A brand read as none known, or lost, is the one the chassis number's maker code (else the
+    engine's type code) names, inferred with a low confidence; the model is spelt as its brand's
+    catalogue name it was read like."""
+    brand = texts.get("brand")
+    known = brand is not None and brand[0] in norm.BRANDS
+    numbers = {k: texts[k] for k in ("chassis", "engine") if k in texts}
+    maker = brand_of_numbers(*(numbers.get(k, ("", 0.0))[0] for k in ("chassis", "engine")))
+    if not known and maker is not None:
+        texts["brand"] = (maker, max((c for _, c in numbers.values()), default=0.0) * INVALID)
+        known = True
+    if "model" in raw:
+        checked, score = model(raw["model"].text, texts["brand"][0] if known else None)
+        texts["model"] = (checked.text, raw["model"].confidence * (score if checked.valid else INVALID))
 
 
 def _cross_check(texts: dict[str, tuple[str, float]]) -> None:

@@ -1,0 +1,104 @@
+"""The vehicle catalogue as the reader uses it: model names by brand, and the brand that a chassis
+number's maker code (its first letters, the VIN's WMI: RLH is Honda Vietnam, RLC Yamaha, RL4
+Toyota) or an engine number's type code (HC12E-, 2TR) names.
+
+The catalogue is ``edge/synth/data/vehicles.json`` (the families registered in Vietnam that the
+generator draws from too), parsed once on first use.  A model or a maker the catalogue lacks is
+left as read: the catalogue corrects misreads of what it knows, it does not refuse the rest.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from rapidfuzz import fuzz, process
+
+from edge.document.normalize import Checked
+from edge.ocr.charset import normalize_text
+
+MODEL_MATCH = 80.0  # a model read this like one of its brand's catalogue names is that name
+MIN_CODE = 3  # the shortest maker or engine-type code that names a brand
+TEMPLATE_SLOTS = re.compile(r"[#?*~]")  # where a number template's free characters begin
+
+
+def model(raw: str, brand: str | None) -> tuple[Checked, float]:
+    """The catalogue's model name closest to ``raw`` (among ``brand``'s when it is known), compared
+    without marks ("GÁT" is a misread GAT), and the match score 0..1; a model the catalogue lacks
+    stays as read, in capitals (score 1)."""
+    text = re.sub(r"\s+", " ", normalize_text(raw).upper()).strip(" :.,")
+    names = _models_by_brand().get(brand or "") or _all_models()
+    if not text or text in names:
+        return Checked(text, bool(text)), 1.0
+    hit = process.extractOne(text, names, scorer=fuzz.ratio, processor=_plain)
+    if hit is not None and hit[1] >= MODEL_MATCH:
+        return Checked(str(hit[0]), True), float(hit[1]) / 100
+    return Checked(text, True), 1.0
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.upper().replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def brand_of_numbers(chassis: str | None, engine: str | None) -> str | None:
+    """The one brand that the chassis number's maker code, else the engine number's type code,
+    names; None when neither names one brand."""
+    for number, codes in ((chassis, _chassis_codes()), (engine, _engine_codes())):
+        if not number:
+            continue
+        brands = {b for code, b in codes if number.startswith(code)}
+        if len(brands) == 1:
+            return brands.pop()
+    return None
+
+
+@cache
+def _models_by_brand() -> dict[str, tuple[str, ...]]:
+    from edge.synth.vehicles import vehicle_models
+
+    out: dict[str, dict[str, None]] = {}  # an ordered set per brand
+    for family in vehicle_models():
+        names = out.setdefault(family.brand, {})
+        names.update(dict.fromkeys(family.models))
+        for engine in family.engines:  # the names that go with one engine only ("GRAND I10 1.0 MT")
+            names.update(dict.fromkeys(engine.models))
+    return {b: tuple(ms) for b, ms in out.items()}
+
+
+@cache
+def _all_models() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(m for ms in _models_by_brand().values() for m in ms))
+
+
+def _code(template: str) -> str:
+    """A number template's fixed opening ("RLHHC120#~Y######" -> "RLHHC120")."""
+    return TEMPLATE_SLOTS.split(template, maxsplit=1)[0]
+
+
+@cache
+def _chassis_codes() -> tuple[tuple[str, str], ...]:
+    """(maker code, brand): the first three characters of each family's chassis numbers (the
+    WMI), kept where they name one brand only."""
+    from edge.synth.vehicles import vehicle_models
+
+    pairs = {(_code(t)[:MIN_CODE], f.brand) for f in vehicle_models() for t in f.chassis if len(_code(t)) >= MIN_CODE}
+    return _one_brand(pairs)
+
+
+@cache
+def _engine_codes() -> tuple[tuple[str, str], ...]:
+    """(engine type code, brand): each family's engine numbers' fixed opening, where it names one brand."""
+    from edge.synth.vehicles import vehicle_models
+
+    pairs = {(_code(e.template), f.brand) for f in vehicle_models() for e in f.engines
+             if len(_code(e.template)) >= MIN_CODE}
+    return _one_brand(pairs)
+
+
+def _one_brand(pairs: set[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    brands: dict[str, set[str]] = {}
+    for code, brand in pairs:
+        brands.setdefault(code, set()).add(brand)
+    return tuple(sorted((code, next(iter(bs))) for code, bs in brands.items() if len(bs) == 1))

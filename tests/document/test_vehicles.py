@@ -1,0 +1,56 @@
+"""The vehicle catalogue: model names spelt as known, the brand a chassis or engine number names."""
+
+from __future__ import annotations
+
+import pytest
+
+from edge.document.fields import Raw
+from edge.document.validate import INVALID, side_result
+from edge.document.vehicles import brand_of_numbers, model
+from edge.schema import SideType
+from edge.synth.vehicles import vehicle_models
+
+
+@pytest.mark.parametrize(("read", "brand", "want"), [
+    ("SIR1US RC", "YAMAHA", "SIRIUS RC"),  # a digit for a letter
+    ("HAVE ALPHA", "HONDA", "WAVE ALPHA"),
+    ("SPER ỤRÈAM", "HONDA", "SUPER DREAM"),  # marks and a lost letter
+    ("GRAND T10 1.0 MT", "HYUNDAI", "GRAND I10 1.0 MT"),  # a name that goes with one engine only
+    ("SORENTO 2.4 GÁT", "KIA", "SORENTO 2.4 GAT"),  # no model bears a tone mark
+    ("CÔUNTY", None, "COUNTY"),
+])
+def test_a_misread_model_is_spelt_as_the_catalogue_names_it(read: str, brand: str | None, want: str) -> None:
+    checked, score = model(read, brand)
+    assert checked.text == want and checked.valid
+    assert 0.8 <= score <= 1.0
+
+
+def test_a_model_the_catalogue_lacks_stays_as_read_and_every_known_one_is_kept() -> None:
+    assert model("ZX-10R NINJA", "KAWASAKI")[0].text == "ZX-10R NINJA"
+    assert model("Q5 quattro", "AUDI")[0].text == "Q5 QUATTRO"
+    for family in vehicle_models():  # fixed points: no catalogue name is "corrected" to another
+        for name in family.models + tuple(m for e in family.engines for m in e.models):
+            assert model(name, family.brand) == (model(name, family.brand)[0], 1.0)
+            assert model(name, family.brand)[0].text == name
+
+
+def test_the_chassis_maker_code_or_the_engine_type_names_the_brand() -> None:
+    assert brand_of_numbers("RLHHC1210YY054827", None) == "HONDA"  # RLH: Honda Vietnam
+    assert brand_of_numbers("RLCSE3X944Y780271", "E3X9E-498034") == "YAMAHA"
+    assert brand_of_numbers("SÀNRLCUE3S1Y165356", "2TR8687047") == "TOYOTA"  # the chassis misread: the engine
+    assert brand_of_numbers("WDB1234567", "XYZ-1") is None  # a maker the catalogue lacks
+    assert brand_of_numbers(None, None) is None
+    for family in vehicle_models():  # every family's own numbers name its brand or none, never another
+        for template in family.chassis:
+            assert brand_of_numbers(template, None) in (family.brand, None)
+
+
+def test_a_back_with_its_brand_lost_takes_the_chassis_maker_s_with_a_low_confidence() -> None:
+    raw = {"chassis": Raw("RLHHC1210YY054827", 0.95), "model": Raw("SUPER DRE4M", 0.9),
+           "brand": Raw("HGẠDA", 0.6)}
+    info = side_result(SideType.BACK, raw).info
+    assert info["brand"].text == "HONDA"
+    assert info["brand"].confidence is not None and info["brand"].confidence <= 0.95 * INVALID
+    assert info["model"].text == "SUPER DREAM"
+    read = side_result(SideType.BACK, {**raw, "brand": Raw("HONDA", 0.97)}).info["brand"]
+    assert read.text == "HONDA" and read.confidence is not None and read.confidence > 0.9
