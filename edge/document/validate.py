@@ -14,12 +14,13 @@ from rapidfuzz import fuzz
 
 from edge.document import normalize as norm
 from edge.document.fields import Raw
-from edge.document.vehicles import brand_of_numbers, model
+from edge.document.vehicles import brand_of_numbers, model, one_edit_fix
 from edge.ocr.charset import normalize_text
 from edge.schema import SIDE_FIELDS, FieldValue, SideResult, SideType
 
 INVALID = 0.3  # a value that fails its validator keeps at most this share of its confidence
 MISMATCH = 0.6  # ... one that disagrees with another field or side
+EDITED = 0.8  # ... a chassis or engine number one edit from its catalogue pattern, put right
 HOME_MATCH = 55.0  # a misread dated-line place this like the registration province (plate's or address's) is it
 HOME_PART_MATCH = 90.0  # ... or a part of it read this closely ("húc" for Vĩnh Phúc, the rest under the stamp)
 MIN_PLACE_LETTERS = 3  # ... of at least this many letters (fewer are a speck or two under the stamp)
@@ -64,10 +65,10 @@ def _checked(key: str, text: str) -> tuple[norm.Checked, float]:
         return norm.plate(text), 1.0
     if key in ("first_issue_date", "last_issue_date"):
         return norm.calendar_date(text), 1.0
-    if key == "engine":
-        return norm.engine(text), 1.0
-    if key == "chassis":
-        return norm.vin(text), 1.0
+    if key == "engine" or key == "chassis":
+        checked = norm.engine(text) if key == "engine" else norm.vin(text)
+        fixed = one_edit_fix(checked.text, "engine" if key == "engine" else "chassis")
+        return (norm.Checked(fixed, True), EDITED) if fixed is not None else (checked, 1.0)
     if key == "brand":
         checked, score = norm.brand(text)
         return checked, score if checked.valid else 1.0

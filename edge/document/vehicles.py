@@ -11,16 +11,77 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import cache
+from typing import TYPE_CHECKING, Literal
 
 from rapidfuzz import fuzz, process
 
-from edge.document.normalize import Checked
+from edge.document.normalize import TO_DIGIT, Checked
 from edge.ocr.charset import normalize_text
+
+if TYPE_CHECKING:
+    from edge.synth.vehicles import VehicleModel
 
 MODEL_MATCH = 80.0  # a model read this like one of its brand's catalogue names is that name
 MIN_CODE = 3  # the shortest maker or engine-type code that names a brand
 TEMPLATE_SLOTS = re.compile(r"[#?*~]")  # where a number template's free characters begin
+# what a template's free characters may be: a digit, a VIN letter (no I O Q), either, a model-year code
+SLOT_CLASSES = {"#": "[0-9]", "?": "[A-HJ-NPR-Z]", "*": "[A-HJ-NPR-Z0-9]", "~": "[1-9A-HJ-NPR-TV-Y]"}
+NumberKind = Literal["chassis", "engine"]
+
+
+def one_edit_fix(number: str, kind: NumberKind) -> str | None:
+    """``number`` (a normalised chassis or engine number) put right by the one edit that makes it
+    a number of a catalogue family's pattern, when exactly one such number exists: a character
+    read twice or lost ("RLHHCC1218…", "RLC5B917…" for RLCJ5B917…, a lost dash), or a letter of
+    the pattern's fixed code, or a look-alike in a digit's place, misread ("HE12E-" for HC12E-).
+    None when ``number`` already fits a pattern, or no single edit or more than one fits one."""
+    pattern = _patterns(kind)
+    if not number or pattern.fullmatch(number):
+        return None
+    fixed = {c for c in _one_edit(number, _pattern_letters(kind)) if pattern.fullmatch(c)}
+    return fixed.pop() if len(fixed) == 1 else None
+
+
+def _one_edit(s: str, letters: dict[int, frozenset[str]]) -> Iterator[str]:
+    """Every string one edit from ``s`` that could fit a pattern: a character dropped, one
+    replaced by a pattern's fixed character at its place or by the digit it looks like, one of
+    a pattern's fixed characters put in."""
+    for i in range(len(s)):
+        yield s[:i] + s[i + 1:]
+        for c in letters.get(i, frozenset()) | {s[i].translate(TO_DIGIT)}:
+            if c != s[i]:
+                yield s[:i] + c + s[i + 1:]
+    for i in range(len(s) + 1):
+        for c in letters.get(i, frozenset()):
+            yield s[:i] + c + s[i:]
+
+
+@cache
+def _templates(kind: NumberKind) -> tuple[str, ...]:
+    from edge.synth.vehicles import vehicle_models
+
+    if kind == "chassis":
+        return tuple(sorted({t for f in vehicle_models() for t in _chassis_of(f)}))
+    return tuple(sorted({e.template for f in vehicle_models() for e in f.engines}))
+
+
+@cache
+def _patterns(kind: NumberKind) -> re.Pattern[str]:
+    """Every family's number pattern of this kind, as one regular expression."""
+    return re.compile("|".join("".join(SLOT_CLASSES.get(c, re.escape(c)) for c in t) for t in _templates(kind)))
+
+
+@cache
+def _pattern_letters(kind: NumberKind) -> dict[int, frozenset[str]]:
+    """The fixed characters the patterns have at each place."""
+    out: dict[int, set[str]] = {}
+    for t in _templates(kind):
+        for i, c in enumerate(t):
+            if c not in SLOT_CLASSES:
+                out.setdefault(i, set()).add(c)
+    return {i: frozenset(cs) for i, cs in out.items()}
 
 
 def model(raw: str, brand: str | None) -> tuple[Checked, float]:
@@ -72,6 +133,11 @@ def _all_models() -> tuple[str, ...]:
     return tuple(dict.fromkeys(m for ms in _models_by_brand().values() for m in ms))
 
 
+def _chassis_of(family: VehicleModel) -> tuple[str, ...]:
+    """A family's chassis templates, and those that go with one of its engines only."""
+    return family.chassis + tuple(t for e in family.engines for t in e.chassis)
+
+
 def _code(template: str) -> str:
     """A number template's fixed opening ("RLHHC120#~Y######" -> "RLHHC120")."""
     return TEMPLATE_SLOTS.split(template, maxsplit=1)[0]
@@ -83,7 +149,8 @@ def _chassis_codes() -> tuple[tuple[str, str], ...]:
     WMI), kept where they name one brand only."""
     from edge.synth.vehicles import vehicle_models
 
-    pairs = {(_code(t)[:MIN_CODE], f.brand) for f in vehicle_models() for t in f.chassis if len(_code(t)) >= MIN_CODE}
+    pairs = {(_code(t)[:MIN_CODE], f.brand) for f in vehicle_models() for t in _chassis_of(f)
+             if len(_code(t)) >= MIN_CODE}
     return _one_brand(pairs)
 
 

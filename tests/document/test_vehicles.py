@@ -6,7 +6,7 @@ import pytest
 
 from edge.document.fields import Raw
 from edge.document.validate import INVALID, side_result
-from edge.document.vehicles import brand_of_numbers, model
+from edge.document.vehicles import brand_of_numbers, model, one_edit_fix
 from edge.schema import SideType
 from edge.synth.vehicles import vehicle_models
 
@@ -54,3 +54,43 @@ def test_a_back_with_its_brand_lost_takes_the_chassis_maker_s_with_a_low_confide
     assert info["model"].text == "SUPER DREAM"
     read = side_result(SideType.BACK, {**raw, "brand": Raw("HONDA", 0.97)}).info["brand"]
     assert read.text == "HONDA" and read.confidence is not None and read.confidence > 0.9
+
+
+@pytest.mark.parametrize(("read", "kind", "want"), [
+    ("RLHHCC1218BY188215", "chassis", "RLHHC1218BY188215"),  # a letter read twice
+    ("RLC5B917FY045149", "chassis", "RLCJ5B917FY045149"),  # a letter of the maker's code lost
+    ("LCE5P7057Y840377", "chassis", "RLCE5P7057Y840377"),  # the first letter lost
+    ("RL4BE3FKSFK633490", "chassis", "RL4BE3FK5FK633490"),  # an S in a digit's place
+    ("5B91423684", "engine", "5B91-423684"),  # the dash lost
+    ("HE12E-5016831", "engine", "HC12E-5016831"),  # a letter of the engine type misread
+    ("LHC12E-1036289", "engine", "HC12E-1036289"),  # a frame's stroke read before it
+])
+def test_a_number_one_edit_from_its_catalogue_pattern_is_put_right(read: str, kind: str, want: str) -> None:
+    assert one_edit_fix(read, kind) == want  # type: ignore[arg-type]
+
+
+def test_numbers_that_fit_a_pattern_or_fit_several_ways_are_left_alone() -> None:
+    assert one_edit_fix("RLHHC1218BY188215", "chassis") is None  # fits already
+    assert one_edit_fix("HC12E-59366079", "engine") is None  # a digit too many: which one?
+    assert one_edit_fix("JF27E-231349", "engine") is None  # a digit lost: which one?
+    assert one_edit_fix("WDB9066331S123456", "chassis") is None  # a maker the catalogue lacks
+    assert one_edit_fix("", "engine") is None
+
+
+def test_a_back_s_chassis_and_engine_numbers_are_put_right_with_a_lower_confidence() -> None:
+    info = side_result(SideType.BACK, {"chassis": Raw("RLHHCC1218BY188215", 0.9),
+                                       "engine": Raw("HC12E-5016831", 0.9)}).info
+    assert info["chassis"].text == "RLHHC1218BY188215"
+    assert info["chassis"].confidence is not None and info["chassis"].confidence < 0.9
+    assert info["engine"].text == "HC12E-5016831" and info["engine"].confidence == 0.9
+
+
+def test_every_generated_chassis_and_engine_number_fits_its_pattern_and_is_kept() -> None:
+    import numpy as np
+
+    from edge.synth.values import random_values
+
+    for seed in range(400):
+        values = random_values(np.random.default_rng([seed, 41]))
+        assert one_edit_fix(values.chassis, "chassis") is None, values.chassis
+        assert one_edit_fix(values.engine, "engine") is None, values.engine
