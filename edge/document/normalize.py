@@ -400,10 +400,14 @@ def _commas(text: str) -> str:
     return _LOST_COMMA.sub(put, text)
 
 
+HOUSE_LETTER = re.compile(r"\b\d+[a-z]\b")  # a house number's letter, printed in capitals
+
+
 def address(raw: str, threshold: float = 86.0) -> tuple[Checked, int]:
     """Province, district and ward at an address's end corrected to their spelling, street and
     hamlet names and lost commas put right; how many of the three were known."""
     text = _commas(_address_words(_without_label(_no_camel_case(normalize_text(raw)))))
+    text = HOUSE_LETTER.sub(lambda m: m.group(0).upper(), text)  # "14c" is house 14C
     parts = [p.strip(" .") if i == 0 else p.strip() for i, p in enumerate(re.split(r"\s*,\s*", text))]
     parts = [p for p in parts if p]
     if parts:
@@ -499,7 +503,7 @@ def name(raw: str) -> Checked:
     A speck read before or after the name (one or two characters, no letter; or one letter before
     a family name) is dropped, and a name read mostly in capitals is all capitals ("NGUyỄN" ->
     "NGUYỄN")."""
-    words = normalize_text(raw).split()
+    words = normalize_text(raw).replace(":", " ").replace(";", " ").split()  # no name has a colon
     junk = [len(w) <= 2 and not any(c.isalpha() for c in w) for w in words]
     while words and junk[0]:
         words, junk = words[1:], junk[1:]

@@ -213,3 +213,11 @@ def test_a_colour_misread_or_broken_by_a_gap_is_its_colour_word_unless_unknown_o
 def test_the_dated_lines_place_is_read_past_specks_beside_it() -> None:
     assert nz.place("- Bắn Tre")[0].text == "Bến Tre" and nz.place("Bà Rịa - Vũng Tàu ,")[0].text == "Bà Rịa - Vũng Tàu"
     assert not nz.place("Kam")[0].valid
+
+
+def test_a_house_number_s_letter_is_a_capital_and_a_name_has_no_colon() -> None:
+    assert nz.address("14c Tôn Đức Thắng, P. 2, Q. 5, TP Hồ Chí Minh")[0].text.startswith("14C Tôn Đức Thắng")
+    assert nz.address("Số 125b phố Võ Thị Sáu, P. Thanh Nhàn, Q. Hai Bà Trưng, Hà Nội")[0].text.startswith("Số 125B")
+    assert nz.address("5/244 Xã Đàn, P. Nam Đồng, Q. Đống Đa, TP. Hà Nội")[0].text.startswith("5/244 Xã Đàn")
+    assert nz.name("NGUYỄN CẨM NGUYỆT:").text == "NGUYỄN CẨM NGUYỆT"
+    assert nz.name("LÂM NHƯ YẾN: Ỷ").text == "LÂM NHƯ YẾN Ỷ"
