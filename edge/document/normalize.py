@@ -210,6 +210,29 @@ def dated_line(raw: str) -> tuple[Checked, Checked] | None:
     return Checked(place, bool(place)), when
 
 
+def agrees_in_part(raw: str, when: date) -> bool:
+    """A dated line read too badly to parse ("ngày (gNng 12 nămn 20o3", "ngày 30 tháng 0I năn S00")
+    whose numbers read whole agree with ``when`` on at least two of day, month and year and
+    contradict it on none: two-digit numbers in order are day then month (one alone is either),
+    four-digit ones the year; a digit or three alone is a fragment and says nothing."""
+    numbers = [n for n in re.findall(r"\d+", normalize_text(raw).translate(TO_DIGIT_SAFE)) if len(n) in (2, 4)]
+    years = [int(n) for n in numbers if len(n) == 4]
+    pairs = [int(n) for n in numbers if len(n) == 2 and 1 <= int(n) <= 31]
+    if any(y != when.year for y in years) or len(pairs) > 2:
+        return False
+    if len(pairs) == 2:
+        if pairs != [when.day, when.month]:
+            return False
+        agreed = 2
+    elif pairs:
+        if pairs[0] not in (when.day, when.month):
+            return False
+        agreed = 1
+    else:
+        agreed = 0
+    return agreed + bool(years) >= 2
+
+
 def vin(raw: str) -> Checked:
     """Chassis numbers: 17 VIN characters (no I, O, Q: read as 1, 0, 0); shorter old frames allowed."""
     s = re.sub(r"[\s\-.]", "", normalize_text(raw).upper()).translate(VIN_LOOKALIKES)

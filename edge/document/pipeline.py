@@ -350,11 +350,15 @@ class Pipeline:
                         min(int((1 - EDGE_BAND) * w), x1 + 4 * pad), anchor.box[3])
         read, read_wider = self.recognizer.read([crop_line(card, box), crop_line(card, wider)])
         joined = " ".join(ln.text for ln in sorted(row, key=lambda ln: ln.box[0]))
-        for text, conf in ((read.text, read.confidence), (read_wider.text, read_wider.confidence),
-                           (joined, min(ln.confidence for ln in row))):
+        tries = ((read.text, read.confidence), (read_wider.text, read_wider.confidence),
+                 (joined, min(ln.confidence for ln in row)))
+        for text, conf in tries:
             if _dated_ok(text):
                 raw["last_issue_date"] = fx.Raw(text, conf)
                 return
+        if current is None:  # no date in it: kept as read, for what its numbers agree with (validate)
+            text, conf = max(tries, key=lambda tc: len(re.findall(r"\d\d", tc[0])))
+            raw["last_issue_date"] = fx.Raw(text, conf)
 
     def _upside_down(self, card: Image, boxes: list[LineBox]) -> tuple[bool, dict[int, LineRead]]:
         """Read the widest lines as they are and turned over; the way that reads surer wins.  Also

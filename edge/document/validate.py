@@ -20,6 +20,7 @@ from edge.schema import SIDE_FIELDS, FieldValue, SideResult, SideType
 
 INVALID = 0.3  # a value that fails its validator keeps at most this share of its confidence
 MISMATCH = 0.6  # ... one that disagrees with another field or side
+IN_PART = 0.5  # ... a date read in part, agreeing with another field's in what was read
 EDITED = 0.8  # ... a chassis or engine number one edit from its catalogue pattern, put right
 HOME_MATCH = 55.0  # a misread dated-line place this like the registration province (plate's or address's) is it
 HOME_PART_MATCH = 90.0  # ... or a part of it read this closely ("húc" for Vĩnh Phúc, the rest under the stamp)
@@ -119,6 +120,12 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
                     known, score = norm.Checked(home, True), INVALID
             texts["issued_at"] = (known.text, dated.confidence * (score if known.valid else INVALID))
             texts["last_issue_date"] = (when.text, dated.confidence * (1.0 if when.valid else INVALID))
+        if parsed is None or not parsed[1].valid:
+            # read too badly for a date: the first registration's, if what was read of it agrees
+            first = norm.parse_date(norm.calendar_date(raw["first_issue_date"].text).text) \
+                if "first_issue_date" in raw else None
+            if first is not None and norm.agrees_in_part(dated.text, first):
+                texts["last_issue_date"] = (first.strftime("%d/%m/%Y"), dated.confidence * IN_PART)
     if "issued_at" not in texts and home is not None:
         # the dated line lost under the stamp: the province of the plate or the owner's, where the
         # vehicle is registered, with a confidence that says it was not read

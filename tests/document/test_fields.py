@@ -399,3 +399,12 @@ def test_a_colour_whose_label_is_lost_is_the_line_of_colour_words_only() -> None
     assert found["color"].text == "Trắng - Đen"
     assert "color" not in extract([L(58, 142, 253, 162, "Nhãn hiệu: HONDA"), L(157, 212, 282, 235, "Trắng xe Đen"),
                                    L(160, 300, 180, 312, "Be")])
+
+
+def test_a_dated_line_read_in_part_takes_the_first_registration_date_it_agrees_with() -> None:
+    raw = {"last_issue_date": Raw("Tanh(ệ 2y16 tháng 04 năm 200:", 0.8), "first_issue_date": Raw("16/04/2005", 0.95)}
+    info = side_result(SideType.BACK, raw).info
+    assert info["last_issue_date"].text == "16/04/2005"
+    assert info["last_issue_date"].confidence is not None and info["last_issue_date"].confidence <= 0.5
+    other = side_result(SideType.BACK, {**raw, "first_issue_date": Raw("16/05/2005", 0.95)}).info
+    assert "last_issue_date" not in other or other["last_issue_date"].text != "16/05/2005"

@@ -221,3 +221,15 @@ def test_a_house_number_s_letter_is_a_capital_and_a_name_has_no_colon() -> None:
     assert nz.address("5/244 Xã Đàn, P. Nam Đồng, Q. Đống Đa, TP. Hà Nội")[0].text.startswith("5/244 Xã Đàn")
     assert nz.name("NGUYỄN CẨM NGUYỆT:").text == "NGUYỄN CẨM NGUYỆT"
     assert nz.name("LÂM NHƯ YẾN: Ỷ").text == "LÂM NHƯ YẾN Ỷ"
+
+
+def test_a_dated_line_read_in_part_agrees_with_a_date_on_two_parts_and_contradicts_it_on_none() -> None:
+    from datetime import date
+
+    assert nz.agrees_in_part("Phu Thơ, ngày (gNng 12 nămn 20o3", date(2003, 12, 12))  # month and year
+    assert nz.agrees_in_part("Tanh(ệ 2y16 tháng 04 năm 200:", date(2005, 4, 16))  # day and month
+    assert nz.agrees_in_part("Bn Bĩ, ngày 30 tháng 0I năn S00", date(2005, 1, 30))
+    assert not nz.agrees_in_part("Hà Nội, ngày 24 tháng 08 năm 20:", date(2010, 7, 31))  # another day
+    assert not nz.agrees_in_part("ngày 16 tháng 04 năm 2006", date(2005, 4, 16))  # another year
+    assert not nz.agrees_in_part("Tảy Nih, ngày H tăng 01 năm s0n2", date(2021, 1, 11))  # one part only
+    assert not nz.agrees_in_part("Chí xịnh, ngày, 1 thaông", date(2004, 9, 21))
