@@ -426,9 +426,13 @@ def _commas(text: str) -> str:
 HOUSE_LETTER = re.compile(r"\b\d+[a-z]\b")  # a house number's letter, printed in capitals
 
 
-def address(raw: str, threshold: float = 86.0) -> tuple[Checked, int]:
+def address(raw: str, threshold: float = 86.0, home: str | None = None) -> tuple[Checked, int]:
     """Province, district and ward at an address's end corrected to their spelling, street and
-    hamlet names and lost commas put right; how many of the three were known."""
+    hamlet names and lost commas put right; how many of the three were known.
+
+    ``home``: the province the vehicle is registered in (its plate's), where owners live: an end
+    read too badly for any province ("Bắn Tra", "P8 Nẵng"), or cut short ("Na"), is that one's
+    name when it reads like it or begins it."""
     text = _commas(_address_words(_without_label(_no_camel_case(normalize_text(raw)))))
     text = HOUSE_LETTER.sub(lambda m: m.group(0).upper(), text)  # "14c" is house 14C
     parts = [p.strip(" .") if i == 0 else p.strip() for i, p in enumerate(re.split(r"\s*,\s*", text))]
@@ -445,10 +449,13 @@ def address(raw: str, threshold: float = 86.0) -> tuple[Checked, int]:
         tails = [(t, k) for k in range(1, min(4, len(words) - 2) + 1)
                  if (t := process.extractOne(" ".join(words[-k:]), endings, scorer=fuzz.ratio,
                                              processor=fold_marks)) is not None]
-        if not tails or max(t[1] for t, _ in tails) < threshold:
+        if tails and max(t[1] for t, _ in tails) >= threshold:
+            hit, k = max(tails, key=lambda tk: tk[0][1])
+            parts[-1:] = [" ".join(words[:-k]), " ".join(words[-k:])]
+        elif (at_home := _home_ending(parts[-1], home)) is not None:
+            hit = (at_home, HOME_ENDING_MATCH, endings.index(at_home))
+        else:
             return Checked(", ".join(parts), True), 0
-        hit, k = max(tails, key=lambda tk: tk[0][1])
-        parts[-1:] = [" ".join(words[:-k]), " ".join(words[-k:])]
     parts[-1], known = str(hit[0]), 1
     by_district = _admin_names()[1][provinces[hit[2]]]
     if len(parts) >= 3:
@@ -460,6 +467,32 @@ def address(raw: str, threshold: float = 86.0) -> tuple[Checked, int]:
                 parts[-3], known = (ward, 3) if ward is not None else (parts[-3], known)
     parts[:-3] = [p if p.startswith("KCN ") else _spelt_place(p) for p in parts[:-3]]  # a KCN is named for its district
     return Checked(", ".join(parts), True), known
+
+
+HOME_ENDING_MATCH = 60.0  # an address's end this like a name of the plate's province is that name
+MIN_HOME_PREFIX = 2  # ... or the first letters (at least this many) of one, the rest cut off
+
+
+def _home_ending(read: str, home: str | None) -> str | None:
+    """The name of province ``home`` that an address's end ``read`` reads like or begins."""
+    options = _admin_names()[0].get(home or "")
+    if not options:
+        return None
+    hit = process.extractOne(read, options, scorer=fuzz.ratio, processor=fold_marks)
+    if hit is not None and hit[1] >= HOME_ENDING_MATCH:
+        return str(hit[0])
+    folded = fold_marks(read)
+    begun = [o for o in options if len(folded) >= MIN_HOME_PREFIX and fold_marks(o).startswith(folded)]
+    return min(begun, key=len) if begun else None
+
+
+def plate_province(plate_text: str) -> str | None:
+    """The province a plate's two-digit code names (its name, as ``address``'s ``home``)."""
+    from edge.synth.places import province_of_plate
+
+    code = plate_province_code(plate_text)
+    province = province_of_plate(code) if code else None
+    return province.name if province else None
 
 
 def _ward(read: str, wards: tuple[str, ...], threshold: float) -> str | None:

@@ -60,8 +60,9 @@ def doubtful(key: str, text: str) -> bool:
     return not checked.valid or (usual is not None and len(checked.text) != usual)
 
 
-def _checked(key: str, text: str) -> tuple[norm.Checked, float]:
-    """Canonical text, validity and an extra factor (the brand's fuzzy-match score) for one field."""
+def _checked(key: str, text: str, home: str | None = None) -> tuple[norm.Checked, float]:
+    """Canonical text, validity and an extra factor (the brand's fuzzy-match score) for one field;
+    ``home``: the province of the side's plate, for an address's badly read end."""
     if key == "plate":
         return norm.plate(text), 1.0
     if key in ("first_issue_date", "last_issue_date"):
@@ -80,7 +81,7 @@ def _checked(key: str, text: str) -> tuple[norm.Checked, float]:
     if key == "capacity":
         return _capacity(text), 1.0
     if key == "address":
-        return norm.address(text)[0], 1.0
+        return norm.address(text, home=home)[0], 1.0
     if key == "color":  # a colour is words: a speck read as a digit or a mark before it is not part of it
         t = re.sub(r"^(?:[^\w\s]|\d|_)+\s+", "", _clean(text))
         return norm.color(t), 1.0
@@ -134,11 +135,13 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
         a = raw["authority"]
         known, score = norm.authority(a.text)
         texts["issued_at"] = (known.text, a.confidence * (score if known.valid else INVALID))
+    plate_read = norm.plate(raw["plate"].text) if "plate" in raw else None
+    plate_home = norm.plate_province(plate_read.text) if plate_read is not None and plate_read.valid else None
     for key in SIDE_FIELDS[side]:
         if key in texts or key not in raw or key in ("issued_at", "last_issue_date"):
             continue
         r = raw[key]
-        checked, factor = _checked(key, r.text)
+        checked, factor = _checked(key, r.text, plate_home)
         texts[key] = (checked.text, r.confidence * factor * (1.0 if checked.valid else INVALID))
     if side == SideType.BACK:
         _brand_and_model(texts, raw)

@@ -408,3 +408,11 @@ def test_a_dated_line_read_in_part_takes_the_first_registration_date_it_agrees_w
     assert info["last_issue_date"].confidence is not None and info["last_issue_date"].confidence <= 0.5
     other = side_result(SideType.BACK, {**raw, "first_issue_date": Raw("16/05/2005", 0.95)}).info
     assert "last_issue_date" not in other or other["last_issue_date"].text != "16/05/2005"
+
+
+def test_an_address_end_read_badly_is_spelt_as_the_province_of_the_side_s_plate() -> None:
+    raw = {"plate": Raw("71B2-345.67", 0.95), "address": Raw("Số 2, Ấp Phú Long, X. Tiến Thắng, H. Bình Đại, Bắn Tra", 0.7)}
+    for side in (SideType.FRONT, SideType.BACK):
+        assert side_result(side, raw).info["address"].text.endswith("H. Bình Đại, Bến Tre")
+    unplated = side_result(SideType.FRONT, {"address": raw["address"]}).info["address"].text
+    assert unplated.endswith("Bắn Tra")

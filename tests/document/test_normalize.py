@@ -167,8 +167,12 @@ def test_every_printed_address_is_left_as_it_is() -> None:
     rng = np.random.default_rng(7)
     every = provinces()
     for _ in range(3000):
-        printed, _district = random_address(rng, every[int(rng.integers(len(every)))], company=bool(rng.random() < 0.2))
+        province = every[int(rng.integers(len(every)))]
+        printed, _district = random_address(rng, province, company=bool(rng.random() < 0.2))
         assert nz.address(printed)[0].text == printed
+        other = every[int(rng.integers(len(every)))]  # the plate's province, the owner's or another
+        assert nz.address(printed, home=province.name)[0].text == printed
+        assert nz.address(printed, home=other.name)[0].text == printed
 
 
 def test_the_address_label_misread_into_the_value_is_dropped_but_a_place_is_kept() -> None:
@@ -233,3 +237,13 @@ def test_a_dated_line_read_in_part_agrees_with_a_date_on_two_parts_and_contradic
     assert not nz.agrees_in_part("ngày 16 tháng 04 năm 2006", date(2005, 4, 16))  # another year
     assert not nz.agrees_in_part("Tảy Nih, ngày H tăng 01 năm s0n2", date(2021, 1, 11))  # one part only
     assert not nz.agrees_in_part("Chí xịnh, ngày, 1 thaông", date(2004, 9, 21))
+
+
+def test_an_address_end_read_badly_or_cut_short_is_the_plate_province_it_reads_like() -> None:
+    read = "Số 2, Ấp Phú Long, X. Tiến Thắng, H. Bình Đại, Bắn Tra"
+    assert nz.address(read, home="Bến Tre")[0].text == "Số 2, Ấp Phú Long, X. Tiến Thắng, H. Bình Đại, Bến Tre"
+    assert nz.address(read, home="Hà Nội")[0].text == read  # nothing like the plate's province: as read
+    assert nz.address(read)[0].text == read
+    cut = "Tổ dân phố 3, X. Minh Đức, H. Mường Ẳng, Điện"  # the line ends under the frame: the district too
+    assert nz.address(cut, home="Điện Biên")[0].text == "Tổ dân phố 3, X. Minh Đức, H. Mường Ảng, Điện Biên"
+    assert nz.plate_province("27B1-123.45") == "Điện Biên" and nz.plate_province("X") is None
