@@ -411,7 +411,8 @@ def test_a_dated_line_read_in_part_takes_the_first_registration_date_it_agrees_w
 
 
 def test_an_address_end_read_badly_is_spelt_as_the_province_of_the_side_s_plate() -> None:
-    raw = {"plate": Raw("71B2-345.67", 0.95), "address": Raw("Số 2, Ấp Phú Long, X. Tiến Thắng, H. Bình Đại, Bắn Tra", 0.7)}
+    read = "Số 2, Ấp Phú Long, X. Tiến Thắng, H. Bình Đại, Bắn Tra"
+    raw = {"plate": Raw("71B2-345.67", 0.95), "address": Raw(read, 0.7)}
     for side in (SideType.FRONT, SideType.BACK):
         assert side_result(side, raw).info["address"].text.endswith("H. Bình Đại, Bến Tre")
     unplated = side_result(SideType.FRONT, {"address": raw["address"]}).info["address"].text
