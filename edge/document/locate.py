@@ -42,6 +42,8 @@ _MIN_AREA = 0.006  # of the working copy: a card too far away to read is still f
 _MAX_CANDIDATES = {"fast": 12, "accurate": 40}
 _U = {"fast": np.linspace(0.1, 0.9, 12), "accurate": np.linspace(0.1, 0.9, 24)}  # samples along a side
 _BEYOND = 7  # working px past a side's edge where a printed line would show paper again
+BORDER_GAP = 3.0  # working px: a side whose ends are this close to one edge of the photo runs along it
+UNSEEN_SUPPORT = 0.5  # ... and counts as half seen, whatever its edge support
 SMALL_FILL = 0.03  # of the working copy: a quad this small asks for the corners of straight edges too
 _MAX_CORNERS = 12  # quads completed from two straight edges meeting at a corner
 _SEGMENT_MIN = 0.1  # of the working copy's long side: an edge this long may be a card's side
@@ -472,6 +474,7 @@ def _best(q: Floats, support: Floats, line: NDArray[np.bool_],
           size: tuple[int, int]) -> tuple[Corners | None, float, bool]:
     """The best scored of the snapped quads, if card-like enough."""
     w, h = size
+    support = _unseen_sides(q, support, size)
     score = np.nan_to_num(0.5 * (support.mean(axis=1) + support.min(axis=1)) * _shape_score(q, (w, h)), nan=-1.0)
     # ranking prefers big quads a little: a photo taken to read the card shows it large
     rank = score * (0.8 + 0.2 * np.clip(np.abs(quad_areas(q)) / (2 * w * h) / 0.08, 0.0, 1.0))
@@ -486,6 +489,17 @@ def _best(q: Floats, support: Floats, line: NDArray[np.bool_],
     room = np.minimum(q[best], np.array([w - 1, h - 1]) - q[best]).min(axis=-1)  # per corner
     cut = bool(np.any(line[best] & (np.minimum(room, room[NEXT]) < reach)))
     return q[best], float(score[best]), cut
+
+
+def _unseen_sides(q: Floats, support: Floats, size: tuple[int, int]) -> Floats:
+    """``support`` with a side that runs along the photo's edge, too close to it for its paper
+    edge to be seen (a card filling the frame, its side a few pixels from the border), counted
+    as half seen rather than as no edge: whether the card runs out there is for the quality
+    check to say (``edge.document.quality``), not a reason to lose the card."""
+    w, h = size
+    gap = np.stack([q[..., 0], q[..., 1], w - 1 - q[..., 0], h - 1 - q[..., 1]], axis=-1)  # (C, corner, edge)
+    along = np.any((gap <= BORDER_GAP) & (np.roll(gap, -1, axis=1) <= BORDER_GAP), axis=-1)  # (C, side)
+    return np.asarray(np.where(along, np.maximum(support, UNSEEN_SUPPORT), support), np.float64)
 
 
 def _completions(q: Floats, support: Floats, good: float = 0.75, most: int = 8) -> Floats:

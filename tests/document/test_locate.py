@@ -176,3 +176,22 @@ def test_a_card_whose_outline_runs_into_a_sheet_is_found_from_a_corner_of_straig
     assert quad is not None
     diag = float(np.linalg.norm(scene.corners[2] - scene.corners[0]))
     assert corners_error(quad.corners, scene.corners) <= 0.02 * diag
+
+
+def test_a_side_along_the_photo_s_edge_is_half_seen_not_lost() -> None:
+    """Bench scan seed 4242 photo 12: a card filling the frame, its bottom side a few pixels above
+    the photo's edge on a sheet as light as itself, where no paper edge can be measured; it was
+    lost as "no card"."""
+    from edge.document.image import decode_image, encode_jpeg
+    from edge.document.locate import UNSEEN_SUPPORT, _unseen_sides
+
+    scene = scene_item(4242, 12, font_split="heldout")
+    assert scene.quality == "good"
+    quad = locate_card(decode_image(encode_jpeg(scene.image, 92)), "accurate")
+    assert quad is not None
+    diag = float(np.linalg.norm(scene.corners[2] - scene.corners[0]))
+    assert corners_error(quad.corners, scene.corners) <= 0.02 * diag
+    # only a side with both ends near one edge of the photo counts as unseen
+    q = np.array([[[10.0, 10.0], [200.0, 10.0], [200.0, 126.5], [10.0, 126.5]]])
+    support = np.zeros((1, 4))
+    assert _unseen_sides(q, support, (256, 128)).tolist() == [[0.0, 0.0, UNSEEN_SUPPORT, 0.0]]
