@@ -44,6 +44,7 @@ _U = {"fast": np.linspace(0.1, 0.9, 12), "accurate": np.linspace(0.1, 0.9, 24)} 
 _BEYOND = 7  # working px past a side's edge where a printed line would show paper again
 BORDER_GAP = 3.0  # working px: a side whose ends are this close to one edge of the photo runs along it
 UNSEEN_SUPPORT = 0.5  # ... and counts as half seen, whatever its edge support
+CLEAR_SUPPORT = 0.75  # ... when the other three sides have at least this much
 SMALL_FILL = 0.03  # of the working copy: a quad this small asks for the corners of straight edges too
 _MAX_CORNERS = 12  # quads completed from two straight edges meeting at a corner
 _SEGMENT_MIN = 0.1  # of the working copy's long side: an edge this long may be a card's side
@@ -494,12 +495,15 @@ def _best(q: Floats, support: Floats, line: NDArray[np.bool_],
 def _unseen_sides(q: Floats, support: Floats, size: tuple[int, int]) -> Floats:
     """``support`` with a side that runs along the photo's edge, too close to it for its paper
     edge to be seen (a card filling the frame, its side a few pixels from the border), counted
-    as half seen rather than as no edge: whether the card runs out there is for the quality
-    check to say (``edge.document.quality``), not a reason to lose the card."""
+    as half seen rather than as no edge, when the quad's three other sides are clear: whether
+    the card runs out there is for the quality check to say (``edge.document.quality``), not a
+    reason to lose the card.  (The visible part of a card that does run out has weak sides
+    where the frame cuts it.)"""
     w, h = size
     gap = np.stack([q[..., 0], q[..., 1], w - 1 - q[..., 0], h - 1 - q[..., 1]], axis=-1)  # (C, corner, edge)
     along = np.any((gap <= BORDER_GAP) & (np.roll(gap, -1, axis=1) <= BORDER_GAP), axis=-1)  # (C, side)
-    return np.asarray(np.where(along, np.maximum(support, UNSEEN_SUPPORT), support), np.float64)
+    others_clear = np.stack([np.delete(support, k, axis=1).min(axis=1) for k in range(4)], axis=1) >= CLEAR_SUPPORT
+    return np.asarray(np.where(along & others_clear, np.maximum(support, UNSEEN_SUPPORT), support), np.float64)
 
 
 def _completions(q: Floats, support: Floats, good: float = 0.75, most: int = 8) -> Floats:

@@ -191,7 +191,8 @@ def test_a_side_along_the_photo_s_edge_is_half_seen_not_lost() -> None:
     assert quad is not None
     diag = float(np.linalg.norm(scene.corners[2] - scene.corners[0]))
     assert corners_error(quad.corners, scene.corners) <= 0.02 * diag
-    # only a side with both ends near one edge of the photo counts as unseen
-    q = np.array([[[10.0, 10.0], [200.0, 10.0], [200.0, 126.5], [10.0, 126.5]]])
-    support = np.zeros((1, 4))
-    assert _unseen_sides(q, support, (256, 128)).tolist() == [[0.0, 0.0, UNSEEN_SUPPORT, 0.0]]
+    # only a side with both ends near one edge of the photo counts as unseen, and only on a quad
+    # whose other sides are clear (a card running out of the frame is weak where it is cut)
+    q = np.array([[[10.0, 10.0], [200.0, 10.0], [200.0, 126.5], [10.0, 126.5]]] * 2)
+    support = np.array([[1.0, 0.9, 0.0, 0.8], [1.0, 0.3, 0.0, 0.8]])
+    assert _unseen_sides(q, support, (256, 128)).tolist() == [[1.0, 0.9, UNSEEN_SUPPORT, 0.8], [1.0, 0.3, 0.0, 0.8]]
