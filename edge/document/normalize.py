@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
@@ -630,6 +630,7 @@ def _province_codes() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)  # the gazetteer's names are folded again at every fuzzy match: once each
 def fold_marks(text: str) -> str:
     """Lower case without diacritics, for comparisons a misread tone mark must not break."""
     decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
