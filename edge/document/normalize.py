@@ -146,6 +146,8 @@ def calendar_date(raw: str) -> Checked:
     digits = re.findall(r"\d+", normalize_text(raw).translate(TO_DIGIT_SAFE))
     if len(digits) == 1 and len(digits[0]) == 8:
         digits = [digits[0][:2], digits[0][2:4], digits[0][4:]]
+    elif len(digits) == 2 and len(digits[0]) == 4 and len(digits[1]) == 4:  # a slash lost: "0903/2019"
+        digits = [digits[0][:2], digits[0][2:], digits[1]]
     if len(digits) != 3:
         return Checked(normalize_text(raw), False)
     d, m, y = digits

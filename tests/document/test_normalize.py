@@ -247,3 +247,9 @@ def test_an_address_end_read_badly_or_cut_short_is_the_plate_province_it_reads_l
     cut = "Tổ dân phố 3, X. Minh Đức, H. Mường Ẳng, Điện"  # the line ends under the frame: the district too
     assert nz.address(cut, home="Điện Biên")[0].text == "Tổ dân phố 3, X. Minh Đức, H. Mường Ảng, Điện Biên"
     assert nz.plate_province("27B1-123.45") == "Điện Biên" and nz.plate_province("X") is None
+
+
+def test_a_date_that_lost_the_slash_between_day_and_month_is_read_whole() -> None:
+    assert nz.calendar_date("0903/2019") == nz.Checked("09/03/2019", True)
+    assert nz.calendar_date("2204/2015").text == "22/04/2015"
+    assert not nz.calendar_date("2019/2020").valid  # no day and month in it
