@@ -172,10 +172,15 @@ def _brand_and_model(texts: dict[str, tuple[str, float]], raw: dict[str, Raw]) -
 def _cross_check(texts: dict[str, tuple[str, float]]) -> None:
     """Within one side: dates in order, plate province against the address."""
     first, last = texts.get("first_issue_date"), texts.get("last_issue_date")
-    if first and last and norm.parse_date(first[0]) and norm.parse_date(last[0]) \
-            and not norm.dates_in_order(first[0], last[0]):
-        texts["first_issue_date"] = (first[0], first[1] * INVALID)
-        texts["last_issue_date"] = (last[0], last[1] * INVALID)
+    a, b = (norm.parse_date(first[0]), norm.parse_date(last[0])) if first and last else (None, None)
+    if first and last and a and b and b < a:
+        if (a.year, a.month) == (b.year, b.month):
+            # a day misread (a card is issued on or after the first registration): issued the
+            # month the vehicle was first registered, it is the first registration's own card
+            texts["last_issue_date"] = (first[0], last[1] * IN_PART)
+        else:
+            texts["first_issue_date"] = (first[0], first[1] * INVALID)
+            texts["last_issue_date"] = (last[0], last[1] * INVALID)
     plate, address = texts.get("plate"), texts.get("address")
     if plate and address and norm.plate_matches_address(plate[0], address[0]) is False:
         texts["plate"] = (plate[0], plate[1] * MISMATCH)

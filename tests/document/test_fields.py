@@ -417,3 +417,12 @@ def test_an_address_end_read_badly_is_spelt_as_the_province_of_the_side_s_plate(
         assert side_result(side, raw).info["address"].text.endswith("H. Bình Đại, Bến Tre")
     unplated = side_result(SideType.FRONT, {"address": raw["address"]}).info["address"].text
     assert unplated.endswith("Bắn Tra")
+
+
+def test_a_card_date_before_the_first_registration_in_its_month_is_the_first_registration_s() -> None:
+    raw = {"last_issue_date": Raw("Hà Nội, ngày 03 tháng 06 năm 2014", 0.9),  # a day misread: 20 -> 03
+           "first_issue_date": Raw("20/06/2014", 0.95)}
+    side = side_result(SideType.BACK, raw)
+    assert side.text("last_issue_date") == "20/06/2014"
+    assert (side.info["last_issue_date"].confidence or 1.0) <= 0.9 * 0.5
+    assert side.info["first_issue_date"].confidence == 0.95
