@@ -29,6 +29,7 @@ TEMPLATE_SLOTS = re.compile(r"[#?*~]")  # where a number template's free charact
 # what a template's free characters may be: a digit, a VIN letter (no I O Q), either, a model-year code
 SLOT_CLASSES = {"#": "[0-9]", "?": "[A-HJ-NPR-Z]", "*": "[A-HJ-NPR-Z0-9]", "~": "[1-9A-HJ-NPR-TV-Y]"}
 NumberKind = Literal["chassis", "engine"]
+DIGIT_SHAPES = str.maketrans("0158", "OISB")  # digits read for the letters they look like, in model names
 
 
 def one_edit_fix(number: str, kind: NumberKind) -> str | None:
@@ -99,8 +100,10 @@ def model(raw: str, brand: str | None) -> tuple[Checked, float]:
 
 
 def _plain(text: str) -> str:
+    """A model name as compared: capitals without marks or spaces, digits as the letters they
+    look like ("E X01TER" is EXCITER; "SIR1US" SIRIUS), the catalogue's names alike."""
     decomposed = unicodedata.normalize("NFD", text.upper().replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c for c in decomposed if not unicodedata.combining(c) and c != " ").translate(DIGIT_SHAPES)
 
 
 def brand_of_numbers(chassis: str | None, engine: str | None) -> str | None:

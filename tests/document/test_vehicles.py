@@ -18,6 +18,8 @@ from edge.synth.vehicles import vehicle_models
     ("GRAND T10 1.0 MT", "HYUNDAI", "GRAND I10 1.0 MT"),  # a name that goes with one engine only
     ("SORENTO 2.4 GÁT", "KIA", "SORENTO 2.4 GAT"),  # no model bears a tone mark
     ("CÔUNTY", None, "COUNTY"),
+    ("E X01TER", "YAMAHA", "EXCITER"),  # a space and digits for letters
+    ("WAVE ALPHA 1I0", "HONDA", "WAVE ALPHA 110"),
 ])
 def test_a_misread_model_is_spelt_as_the_catalogue_names_it(read: str, brand: str | None, want: str) -> None:
     checked, score = model(read, brand)
