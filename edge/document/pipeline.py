@@ -58,7 +58,8 @@ ASKS_FOR_VALUE = frozenset(SIDE_FIELDS[SideType.FRONT] + SIDE_FIELDS[SideType.BA
 WORDY_VALUES, MIN_WORDY_LETTERS = ("name", "address"), 6
 # ... and a key value read as none could be (``validate.doubtful``): a faint one's pieces
 # (tuning seeds 900-903: 431/455/444/420 -> 432/459/443/426 of 524), or a first registration
-# date that is no date ("0903/2019", "/08/2012": 435/462/447/429 -> 435/464/448/429; 904-905 same)
+# date that is no date ("/08/2012": 435/462/447/429 -> 435/464/448/429; 904-905 same; "0903/2019",
+# a lost slash, is read whole since the tenth session)
 KEY_VALUES = ("plate", "engine", "chassis", "id", "first_issue_date")
 
 

@@ -96,7 +96,8 @@ def test_a_key_value_no_such_value_could_be_asks_for_the_second_look() -> None:
     assert doubtful("id", "52121") and not doubtful("id", "521219")
     assert doubtful("plate", "51") and not doubtful("plate", "29A1-123.45")
     assert doubtful("engine", "E-") and not doubtful("engine", "HC12E-5939911")
-    assert doubtful("first_issue_date", "0903/2019") and not doubtful("first_issue_date", "09/03/2019")
+    assert doubtful("first_issue_date", "/08/2012") and not doubtful("first_issue_date", "09/03/2019")
+    assert not doubtful("first_issue_date", "0903/2019")  # a lost slash: read whole, no second look
     nothing = fx.Classified(labels=[])
     assert _wants_second_look(nothing, {"chassis": fx.Raw("CE5P7057Y840377", 0.9)})
     assert _wants_second_look(nothing, {"id": fx.Raw("52121", 0.9)})
