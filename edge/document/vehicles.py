@@ -1,6 +1,7 @@
-"""The vehicle catalogue as the reader uses it: model names by brand, and the brand that a chassis
+"""The vehicle catalogue as the reader uses it: model names by brand, the brand that a chassis
 number's maker code (its first letters, the VIN's WMI: RLH is Honda Vietnam, RLC Yamaha, RL4
-Toyota) or an engine number's type code (HC12E-, 2TR) names.
+Toyota) or an engine number's type code (HC12E-, 2TR) names, and the patterns of each family's
+chassis and engine numbers, which put a number one misread character from one right.
 
 The catalogue is ``edge/synth/data/vehicles.json`` (the families registered in Vietnam that the
 generator draws from too), parsed once on first use.  A model or a maker the catalogue lacks is
