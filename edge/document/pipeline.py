@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 import cv2
 import numpy as np
 from numpy.typing import NDArray
+from rapidfuzz.distance import Levenshtein
 
 from edge.document import fields as fx
 from edge.document.image import encode_jpeg
@@ -338,7 +339,7 @@ class Pipeline:
         if current is not None and _dated_ok(current.text):
             return
         h = card.shape[0]
-        scored = [(len(re.findall(r"\b(thang|nam|ngay)\b", fx.fold(ln.text))), ln) for ln in lines
+        scored = [(_dated_words(ln.text), ln) for ln in lines
                   if ln.cy > 0.45 * h and fx.split_label(ln) is None and fx.match_label(ln.text) is None]
         anchors = [(k, ln) for k, ln in scored if k]
         if not anchors:
@@ -396,6 +397,13 @@ def _sureness(reads: list[LineRead]) -> float:
     """
     probs = [p for r in reads for p in r.char_probs]
     return float(np.mean(probs)) if probs else 0.0
+
+
+def _dated_words(text: str) -> int:
+    """How many of the dated line's words ``text`` holds: "tháng", "năm", "ngày", the longer two
+    also with a letter lost or misread ("này", "thág"): a piece of the line the stamp broke."""
+    return sum(w == "nam" or any(Levenshtein.distance(w, k) <= 1 for k in ("ngay", "thang"))
+               for w in re.findall(r"[a-z]+", fx.fold(text)))
 
 
 def _dated_ok(text: str) -> bool:

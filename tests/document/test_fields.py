@@ -426,3 +426,13 @@ def test_a_card_date_before_the_first_registration_in_its_month_is_the_first_reg
     assert side.text("last_issue_date") == "20/06/2014"
     assert (side.info["last_issue_date"].confidence or 1.0) <= 0.9 * 0.5
     assert side.info["first_issue_date"].confidence == 0.95
+
+
+def test_a_piece_of_the_dated_line_with_a_word_misread_still_anchors_its_second_reading() -> None:
+    from edge.document.pipeline import _dated_words
+
+    assert _dated_words("Hà Nội, ngày 05 tháng 06 năm 2020") == 3
+    assert _dated_words("2ội, này 29 :") == 1  # "ngày" lost its g under the stamp
+    assert _dated_words("thág 05 nă") == 1
+    for other in ("TRƯỞNG PHÒNG", "CÁN BỘ ĐĂNG KÝ", "Trung tá Trần Thị Sơn", "Đại tá Đặng Đức Tuấn"):
+        assert _dated_words(other) == 0, other
