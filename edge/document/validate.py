@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 
 from edge.document import normalize as norm
 from edge.document.fields import Raw
-from edge.document.vehicles import brand_of_numbers, model, one_edit_fix
+from edge.document.vehicles import brand_of_model, brand_of_numbers, model, one_edit_fix
 from edge.ocr.charset import normalize_text
 from edge.schema import SIDE_FIELDS, FieldValue, SideResult, SideType
 
@@ -155,14 +155,17 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
 
 def _brand_and_model(texts: dict[str, tuple[str, float]], raw: dict[str, Raw]) -> None:
     """A brand read as none known, or lost, is the one the chassis number's maker code (else the
-    engine's type code) names, inferred with a low confidence; the model is spelt as its brand's
-    catalogue name it was read like."""
+    engine's type code, else the model's name) names, inferred with a low confidence; the model
+    is spelt as its brand's catalogue name it was read like."""
     brand = texts.get("brand")
     known = brand is not None and brand[0] in norm.BRANDS
     numbers = {k: texts[k] for k in ("chassis", "engine") if k in texts}
     maker = brand_of_numbers(*(numbers.get(k, ("", 0.0))[0] for k in ("chassis", "engine")))
     if not known and maker is not None:
         texts["brand"] = (maker, max((c for _, c in numbers.values()), default=0.0) * INVALID)
+        known = True
+    if not known and "model" in raw and (only := brand_of_model(model(raw["model"].text, None)[0].text)):
+        texts["brand"] = (only, raw["model"].confidence * INVALID)  # a model only one brand makes
         known = True
     if "model" in raw:
         checked, score = model(raw["model"].text, texts["brand"][0] if known else None)

@@ -119,6 +119,12 @@ def brand_of_numbers(chassis: str | None, engine: str | None) -> str | None:
     return None
 
 
+def brand_of_model(name: str) -> str | None:
+    """The one brand whose catalogue lists model ``name``; None for a model of several or none."""
+    brands = [b for b, names in _models_by_brand().items() if name in names]
+    return brands[0] if len(brands) == 1 else None
+
+
 @cache
 def _models_by_brand() -> dict[str, tuple[str, ...]]:
     from edge.synth.vehicles import vehicle_models

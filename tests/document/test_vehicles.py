@@ -96,3 +96,13 @@ def test_every_generated_chassis_and_engine_number_fits_its_pattern_and_is_kept(
         values = random_values(np.random.default_rng([seed, 41]))
         assert one_edit_fix(values.chassis, "chassis") is None, values.chassis
         assert one_edit_fix(values.engine, "engine") is None, values.engine
+
+
+def test_a_brand_lost_with_no_number_to_name_it_is_the_one_that_makes_the_model() -> None:
+    from edge.document.vehicles import brand_of_model
+
+    assert brand_of_model("EXCITER") == "YAMAHA" and brand_of_model("NO SUCH MODEL") is None
+    info = side_result(SideType.BACK, {"brand": Raw("YAMAIE", 0.7), "model": Raw("EXCITER", 0.9)}).info
+    assert info["brand"].text == "YAMAHA" and (info["brand"].confidence or 1.0) <= 0.9 * INVALID
+    unknown = side_result(SideType.BACK, {"brand": Raw("YAMAIE", 0.7), "model": Raw("ZX-10R", 0.9)}).info
+    assert unknown["brand"].text == "YAMAIE"
