@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from edge.ocr.charset import normalize_text
 
 if TYPE_CHECKING:
-    from edge.synth.places import District
+    from edge.synth.places import District, Province
 
 SERIES_LETTERS = "ABCDEFGHKLMNPSTUVXYZ"  # plate series: never I J O Q R W
 SPECIAL_SERIES = frozenset({"LD", "KT", "NG", "NN", "CV", "CD", "TD", "HC", "DA", "MD", "MK", "NB", "QT", "R"})
@@ -134,11 +134,21 @@ def plate_province_code(plate_text: str) -> str | None:
 
 def plate_place(plate_text: str) -> str | None:
     """The province a plate was registered in (its two-digit code), as the back's dated line names it."""
+    province = _province_of_plate(plate_text)
+    return province.place if province else None
+
+
+def plate_province(plate_text: str) -> str | None:
+    """The province a plate's two-digit code names (its name, as ``address``'s ``home``)."""
+    province = _province_of_plate(plate_text)
+    return province.name if province else None
+
+
+def _province_of_plate(plate_text: str) -> Province | None:
     from edge.synth.places import province_of_plate
 
     code = plate_province_code(plate_text)
-    province = province_of_plate(code) if code else None
-    return province.place if province else None
+    return province_of_plate(code) if code else None
 
 
 def calendar_date(raw: str) -> Checked:
@@ -486,15 +496,6 @@ def _home_ending(read: str, home: str | None) -> str | None:
     folded = fold_marks(read)
     begun = [o for o in options if len(folded) >= MIN_HOME_PREFIX and fold_marks(o).startswith(folded)]
     return min(begun, key=len) if begun else None
-
-
-def plate_province(plate_text: str) -> str | None:
-    """The province a plate's two-digit code names (its name, as ``address``'s ``home``)."""
-    from edge.synth.places import province_of_plate
-
-    code = plate_province_code(plate_text)
-    province = province_of_plate(code) if code else None
-    return province.name if province else None
 
 
 def _ward(read: str, wards: tuple[str, ...], threshold: float) -> str | None:

@@ -85,8 +85,6 @@ def _checked(key: str, text: str, home: str | None = None) -> tuple[norm.Checked
     if key == "color":  # a colour is words: a speck read as a digit or a mark before it is not part of it
         t = re.sub(r"^(?:[^\w\s]|\d|_)+\s+", "", _clean(text))
         return norm.color(t), 1.0
-    if key == "model":
-        return model(text, None)
     t = _clean(text)
     return norm.Checked(t, bool(t)), 1.0
 
@@ -98,7 +96,9 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
     home = None  # where the vehicle is registered, as the dated line names it (backs only): the
     # province of its plate's code, or else of the owner's address
     home_confidence = 0.0
-    if side == SideType.BACK and "plate" in raw and (plate := norm.plate(raw["plate"].text)).valid:
+    plate = norm.plate(raw["plate"].text) if "plate" in raw else None
+    plate = plate if plate is not None and plate.valid else None
+    if side == SideType.BACK and plate is not None:
         home, home_confidence = norm.plate_place(plate.text), raw["plate"].confidence
     if side == SideType.BACK and home is None and "address" in raw:
         home = norm.province_place(norm.address(raw["address"].text)[0].text)
@@ -135,10 +135,10 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
         a = raw["authority"]
         known, score = norm.authority(a.text)
         texts["issued_at"] = (known.text, a.confidence * (score if known.valid else INVALID))
-    plate_read = norm.plate(raw["plate"].text) if "plate" in raw else None
-    plate_home = norm.plate_province(plate_read.text) if plate_read is not None and plate_read.valid else None
+    plate_home = norm.plate_province(plate.text) if plate is not None else None
     for key in SIDE_FIELDS[side]:
-        if key in texts or key not in raw or key in ("issued_at", "last_issue_date"):
+        # the model (a back's) is spelt with its brand, once the brand is settled (_brand_and_model)
+        if key in texts or key not in raw or key in ("issued_at", "last_issue_date", "model"):
             continue
         r = raw[key]
         checked, factor = _checked(key, r.text, plate_home)
@@ -164,12 +164,14 @@ def _brand_and_model(texts: dict[str, tuple[str, float]], raw: dict[str, Raw]) -
     if not known and maker is not None:
         texts["brand"] = (maker, max((c for _, c in numbers.values()), default=0.0) * INVALID)
         known = True
-    if not known and "model" in raw and (only := brand_of_model(model(raw["model"].text, None)[0].text)):
-        texts["brand"] = (only, raw["model"].confidence * INVALID)  # a model only one brand makes
-        known = True
-    if "model" in raw:
-        checked, score = model(raw["model"].text, texts["brand"][0] if known else None)
-        texts["model"] = (checked.text, raw["model"].confidence * (score if checked.valid else INVALID))
+    read = raw.get("model")
+    if read is None:
+        return
+    checked, score = model(read.text, texts["brand"][0] if known else None)
+    if not known and (only := brand_of_model(checked.text)) is not None:
+        texts["brand"] = (only, read.confidence * INVALID)  # a model only one brand makes
+        checked, score = model(read.text, only)
+    texts["model"] = (checked.text, read.confidence * (score if checked.valid else INVALID))
 
 
 def _cross_check(texts: dict[str, tuple[str, float]]) -> None:

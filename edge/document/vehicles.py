@@ -11,14 +11,13 @@ left as read: the catalogue corrects misreads of what it knows, it does not refu
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 from rapidfuzz import fuzz, process
 
-from edge.document.normalize import TO_DIGIT, Checked
+from edge.document.normalize import TO_DIGIT, Checked, fold_marks
 from edge.ocr.charset import normalize_text
 
 if TYPE_CHECKING:
@@ -30,7 +29,7 @@ TEMPLATE_SLOTS = re.compile(r"[#?*~]")  # where a number template's free charact
 # what a template's free characters may be: a digit, a VIN letter (no I O Q), either, a model-year code
 SLOT_CLASSES = {"#": "[0-9]", "?": "[A-HJ-NPR-Z]", "*": "[A-HJ-NPR-Z0-9]", "~": "[1-9A-HJ-NPR-TV-Y]"}
 NumberKind = Literal["chassis", "engine"]
-DIGIT_SHAPES = str.maketrans("0158", "OISB")  # digits read for the letters they look like, in model names
+DIGIT_SHAPES = str.maketrans("0158", "oisb")  # digits read for the letters they look like, in model names
 
 
 def one_edit_fix(number: str, kind: NumberKind) -> str | None:
@@ -101,10 +100,9 @@ def model(raw: str, brand: str | None) -> tuple[Checked, float]:
 
 
 def _plain(text: str) -> str:
-    """A model name as compared: capitals without marks or spaces, digits as the letters they
-    look like ("E X01TER" is EXCITER; "SIR1US" SIRIUS), the catalogue's names alike."""
-    decomposed = unicodedata.normalize("NFD", text.upper().replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c) and c != " ").translate(DIGIT_SHAPES)
+    """A model name as compared: letters without marks or spaces, digits as the letters they look
+    like ("E X01TER" is EXCITER; "SIR1US" SIRIUS), the catalogue's names alike."""
+    return fold_marks(text).replace(" ", "").translate(DIGIT_SHAPES)
 
 
 def brand_of_numbers(chassis: str | None, engine: str | None) -> str | None:
