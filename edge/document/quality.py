@@ -30,6 +30,7 @@ REASON_MESSAGES: dict[Reason, str] = {
 MIN_CARD_WIDTH = 300.0  # px along the card's long edge; below this the labels are ~5 px tall
 MIN_SHARPNESS = 0.2  # steepest edges, as a share of the card's contrast per pixel (see sharpness)
 MAX_GLARE = 0.04  # share of the card blown out to white
+BLOWN = 248  # every channel at least this: blown out
 CORNER_SLACK = 0.01  # share of the photo's short side a corner may be estimated past its edge
 BORDER_BAND = 0.015  # two neighbouring corners this close to one edge of the photo: the card runs out
 
@@ -91,27 +92,41 @@ def sharpness(roi: NDArray[np.uint8], mask: NDArray[np.uint8]) -> float:
     from dim or low-contrast photos.  Big photos are first brought to about 1000 px so a card
     filling a 4K frame is judged at the scale the reader uses.
     """
-    grey = roi if roi.ndim == 2 else cv2.cvtColor(roi, cv2.COLOR_BGR2GRAY)
+    grey = roi if roi.ndim == 2 else np.asarray(cv2.cvtColor(roi, cv2.COLOR_BGR2GRAY), np.uint8)
     scale = min(1.0, 1000.0 / max(grey.shape))
     if scale < 1.0:
         size = (max(1, round(grey.shape[1] * scale)), max(1, round(grey.shape[0] * scale)))
-        grey = cv2.resize(grey, size, interpolation=cv2.INTER_AREA)
+        grey = np.asarray(cv2.resize(grey, size, interpolation=cv2.INTER_AREA), np.uint8)
         mask = np.asarray(cv2.resize(mask, size, interpolation=cv2.INTER_NEAREST), np.uint8)
-    g = grey.astype(np.float32)
-    gx = cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3)
-    gy = cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3)
-    mag = np.sqrt(gx * gx + gy * gy)[mask > 0] / 8.0  # Sobel 3x3 weighs a unit step by 4 per side
-    vals = g[mask > 0]
-    if vals.size < 100:
+    inside = mask > 0
+    if np.count_nonzero(inside) < 100:
         return 0.0
-    lo, hi = np.percentile(vals, (2, 98))
-    contrast = max(float(hi - lo), 8.0)
+    gx = cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3)
+    mag = cv2.magnitude(gx, gy)[inside] / 8.0  # Sobel 3x3 weighs a unit step by 4 per side
+    lo, hi = _grey_percentiles(grey, mask, (2, 98))
+    contrast = max(hi - lo, 8.0)
     return float(np.percentile(mag, 99.5)) / contrast
+
+
+def _grey_percentiles(grey: NDArray[np.uint8], mask: NDArray[np.uint8], ps: tuple[float, ...]) -> list[float]:
+    """``np.percentile(grey[mask > 0], ps)`` (linear interpolation) from a 256-bin histogram: the
+    same figures without sorting half a million pixels."""
+    counts = cv2.calcHist([grey], [0], mask, [256], [0, 256]).ravel().astype(np.int64)
+    cum = np.cumsum(counts)
+    n = int(cum[-1])
+    out = []
+    for p in ps:
+        pos = p / 100 * (n - 1)
+        k = int(np.floor(pos))
+        below, above = np.searchsorted(cum, (k, min(k + 1, n - 1)), side="right")  # the k-th and next value
+        out.append(float(below + (pos - k) * (above - below)))
+    return out
 
 
 def glare_share(roi: NDArray[np.uint8], mask: NDArray[np.uint8]) -> float:
     """Share of the card's pixels blown out: every channel near 255 (the print is lost there)."""
-    blown = roi >= 248 if roi.ndim == 2 else roi.min(axis=2) >= 248
-    inside = mask > 0
-    total = int(np.count_nonzero(inside))
-    return float(np.count_nonzero(blown & inside)) / total if total else 0.0
+    low = (BLOWN,) * (1 if roi.ndim == 2 else roi.shape[2])
+    blown = cv2.inRange(roi, low, (255,) * len(low))  # every channel >= BLOWN (numpy's min over
+    total = cv2.countNonZero(mask)                     # the channel axis is some 20x slower)
+    return float(cv2.countNonZero(cv2.bitwise_and(blown, mask))) / total if total else 0.0

@@ -134,7 +134,7 @@ def _hysteresis(strong: NDArray[np.bool_], weak: NDArray[np.bool_]) -> UInt8:
     keep = np.zeros(n, np.uint8)
     keep[labels[strong]] = 255  # a look-up table over the components, then one gather
     keep[0] = 0
-    return np.asarray(keep[labels], np.uint8)
+    return _gather(keep, labels)
 
 
 def _grey_ink(layers: CardLayers, mask: UInt8, params: LineParams) -> UInt8:
@@ -161,7 +161,7 @@ def _grey_ink(layers: CardLayers, mask: UInt8, params: LineParams) -> UInt8:
     # of a blurred letter may join
     dot = (old[:, cv2.CC_STAT_AREA] <= MARK_AREA) & (old[:, cv2.CC_STAT_WIDTH] <= 6) & (old[:, cv2.CC_STAT_HEIGHT] <= 6)
     dot[0] = False
-    near_dot = cv2.dilate(dot.astype(np.uint8)[old_labels], k3) > 0
+    near_dot = cv2.dilate(_gather(dot.astype(np.uint8), old_labels), k3) > 0
     near_ink = cv2.dilate(mask, k3) > 0
     drop = np.zeros(n, bool)
     drop[labels[near_dot]] = True  # (the background's label 0 is dropped below in any case)
@@ -169,7 +169,7 @@ def _grey_ink(layers: CardLayers, mask: UInt8, params: LineParams) -> UInt8:
     touching[labels[near_ink]] = True
     drop |= ~touching & (stats[:, cv2.CC_STAT_AREA] <= GREY_SPECK)
     drop[0] = True
-    return np.asarray(np.where(drop, 0, 255).astype(np.uint8)[labels], np.uint8)
+    return _gather(np.where(drop, 0, 255).astype(np.uint8), labels)
 
 
 def _shade_ratio(channel: UInt8) -> NDArray[np.float32]:
@@ -273,7 +273,13 @@ def _lookup(labels: NDArray[Any], ids: NDArray[np.int64], n: int) -> UInt8:
     one gather (``np.isin`` sorts every pixel's label)."""
     table = np.zeros(n, np.uint8)
     table[ids] = 255
-    return np.asarray(table[labels], np.uint8)
+    return _gather(table, labels)
+
+
+def _gather(table: UInt8, labels: NDArray[Any]) -> UInt8:
+    """``table[labels]``, each pixel's component looked up: ``np.take`` is twice as fast as
+    fancy indexing over a card's two-thirds of a million pixels."""
+    return np.asarray(np.take(table, labels), np.uint8)
 
 
 # A letter: x0, y0, x1, y1, and whether it is a colon (which ends a label).
