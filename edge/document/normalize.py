@@ -184,9 +184,9 @@ def dates_in_order(first: str, last: str) -> bool:
     return a is not None and b is not None and a <= b
 
 
-# "ngày dd tháng mm năm yyyy" on letters without tone marks (any case)
+# "ngày dd tháng mm năm yyyy" on letters without tone marks (any case); "năm" also read "năn" or "nm"
 _NGAY_DAY = r"(?:n[a-z]{1,3}y|\b[a-z0-9]{1,4}y)\s*(?P<d>[0-9a-z]{1,3})"
-_MONTH_YEAR = r"\s*[a-z]{2,5}g\s*(?P<m>[0-9a-z]{1,3})\s*n[a-z]{1,2}m\s*(?P<y>[0-9oisbz]{4})"
+_MONTH_YEAR = r"\s*[a-z]{2,5}g\s*(?P<m>[0-9a-z]{1,3})\s*n[a-z]{0,2}[mn]\s*(?P<y>[0-9oisbz]{4})"
 # (a dated line may have lost its place and "ngày" under the stamp: then the day is read in digits)
 DATED_WORDS = r"(?:" + _NGAY_DAY + r"|\b(?P<dd>\d{1,2}))" + _MONTH_YEAR
 DATED_LINE = re.compile(

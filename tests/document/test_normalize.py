@@ -102,6 +102,8 @@ def test_address_ends_are_corrected_to_known_provinces_districts_and_wards() -> 
     ("Hà Nội, 19 tháng 10 năm 2016", "Hà Nội", "19/10/2016", True),
     ("gày 19 tháng 10 năm 2016", "", "19/10/2016", True),  # what is left of "ngày" is no place
     ("Hà Tây, 19 tháng 10 năm 2016", "Hà Tây", "19/10/2016", True),  # ... but a place before a comma is
+    ("Lạng Sơn, nhày 21 thăng 02 năn 2025", "Lạng Sơn", "21/02/2025", True),  # "năm" read "năn" under the stamp
+    ("Lạng Sơn, ngày 21 tháng 02 nm 2025", "Lạng Sơn", "21/02/2025", True),  # ... or its vowel lost
 ])
 def test_dated_line_survives_misread_letters_and_keeps_the_place(raw: str, place: str, when: str,
                                                                  valid: bool) -> None:
