@@ -445,7 +445,7 @@ def address(raw: str, threshold: float = 86.0, home: str | None = None) -> tuple
     ``home``: the province the vehicle is registered in (its plate's), where owners live: an end
     read too badly for any province ("Bắn Tra", "P8 Nẵng"), or cut short ("Na"), is that one's
     name when it reads like it or begins it."""
-    text = _commas(_address_words(_without_label(_no_camel_case(normalize_text(raw)))))
+    text = _commas(_address_words(_without_label(_no_camel_case(rejoin_split_words(normalize_text(raw), True)))))
     text = HOUSE_LETTER.sub(lambda m: m.group(0).upper(), text)  # "14c" is house 14C
     parts = [p.strip(" .") if i == 0 else p.strip() for i, p in enumerate(re.split(r"\s*,\s*", text))]
     parts = [p for p in parts if p]
@@ -556,13 +556,38 @@ def _spelt_place(part: str) -> str:
     return part
 
 
+def rejoin_split_words(text: str, lower_after: bool) -> str:
+    """A syllable read with a space after its first consonants ("C ầu", "N guyễn", "Ngh ĩa",
+    "C HÍ"): a piece with no vowel, all letters, joined to the word after it when the two spell
+    one syllable.  ``lower_after``: only when that word opens in lower case (an address, where a
+    capital opens a word of its own: "P Hàng Mã" is a ward with its full stop lost)."""
+    from edge.ocr.syllables import is_syllable
+
+    words = text.split(" ")
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if (w.isalpha() and nxt[:1].isalpha() and (nxt[:1].islower() or not lower_after)
+                and not set(fold_marks(w).lower()) & set("aeiouy")
+                and is_syllable(w + nxt.rstrip(",.;:"))):
+            out.append(w + nxt)
+            i += 2
+            continue
+        out.append(w)
+        i += 1
+    return " ".join(out)
+
+
 def name(raw: str) -> Checked:
     """Owner names are printed in capitals; NFC, single spaces, letters and spaces only.
 
     A speck read before or after the name (one or two characters, no letter; or one letter before
     a family name) is dropped, and a name read mostly in capitals is all capitals ("NGUyỄN" ->
     "NGUYỄN")."""
-    words = normalize_text(raw).replace(":", " ").replace(";", " ").split()  # no name has a colon
+    words = rejoin_split_words(" ".join(normalize_text(raw).replace(":", " ").replace(";", " ").split()),
+                               lower_after=False).split()  # no name has a colon
     junk = [len(w) <= 2 and not any(c.isalpha() for c in w) for w in words]
     while words and junk[0]:
         words, junk = words[1:], junk[1:]

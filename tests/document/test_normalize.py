@@ -255,3 +255,12 @@ def test_a_date_that_lost_the_slash_between_day_and_month_is_read_whole() -> Non
     assert nz.calendar_date("0903/2019") == nz.Checked("09/03/2019", True)
     assert nz.calendar_date("2204/2015").text == "22/04/2015"
     assert not nz.calendar_date("2019/2020").valid  # no day and month in it
+
+
+def test_a_syllable_read_with_a_space_after_its_consonants_is_joined_again() -> None:
+    assert nz.rejoin_split_words("Xóm C ầu Gỗ, X. Ngh ĩa Trung", lower_after=True) == "Xóm Cầu Gỗ, X. Nghĩa Trung"
+    # a capital opens a word of its own in an address: a ward's "P" that lost its full stop stays
+    assert nz.rejoin_split_words("P Hàng Mã, TP Hồ Chí Minh, Lô B 4", lower_after=True) == \
+        "P Hàng Mã, TP Hồ Chí Minh, Lô B 4"
+    assert nz.name("PHẠM C HÍ LUÂN").text == "PHẠM CHÍ LUÂN"
+    assert nz.name("CÔNG TY TNHH MTV XUẤT NHẬP KHẨU").text == "CÔNG TY TNHH MTV XUẤT NHẬP KHẨU"  # no syllable joined
