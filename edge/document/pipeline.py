@@ -11,7 +11,7 @@ import base64
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -45,6 +45,10 @@ EDGE_BAND = 0.04  # share of the card's width along its edges where only the pri
 # the second, laxer look at grey print (``faint_lines``) and the height of a line it may add
 FAINT = LineParams(grey_threshold=0.80, weak_grey_threshold=0.85)
 MIN_FAINT_HEIGHT, MAX_FAINT_HEIGHT = 9, 40
+# a card's darkest print (1st percentile of darkness over the paper, INK_LEVEL_MARGIN px in from
+# its edges): lighter than PALE_PRINT, it is blurred or faded and the ink thresholds follow it
+# from a usual card's USUAL_PRINT (tuning seeds 900-905: +9 fields, of 3144)
+PALE_PRINT, USUAL_PRINT, INK_LEVEL_MARGIN = 0.5, 0.35, 30
 MIN_GROWTH = 3  # card pixels a line's box must grow on some side to be read again with a faint line
 # a vertical rule at a crop's end: its columns dark (below this share of the paper's brightness)
 # along most of the line's rows and most of a line's height above and below it
@@ -99,6 +103,21 @@ def text_lines(card: Image, params: LineParams | None = None, layers: CardLayers
     mx, my = EDGE_BAND * w, 0.6 * EDGE_BAND * w
     return [b for b in detect_lines(card, params or LineParams(), layers)
             if b.x1 > mx and b.x0 < w - mx and b.y1 > my and b.y0 < h - my and b.width >= 0.5 * b.height]
+
+
+def _contrast_params(layers: CardLayers) -> LineParams:
+    """The first look's ink thresholds for this card: a blurred or faded card (a small one in
+    the photo, enlarged) has no print as dark as a sharp one's, and its letters break into
+    specks at the usual thresholds; they are moved towards the paper as far as its darkest
+    print is (1st percentile of the darkness over the paper) past a usual card's."""
+    usual = LineParams()
+    m = INK_LEVEL_MARGIN
+    level = float(np.percentile(layers.dark_ratio[m:-m:3, m:-m:3], 1))
+    if level <= PALE_PRINT:
+        return usual
+    span = (1 - level) / (1 - USUAL_PRINT)
+    return replace(usual, ink_threshold=1 - (1 - usual.ink_threshold) * span,
+                   weak_ink_threshold=1 - (1 - usual.weak_ink_threshold) * span)
 
 
 def _wants_second_look(classified: fx.Classified, raw: dict[str, fx.Raw]) -> bool:
@@ -292,12 +311,12 @@ class Pipeline:
         if turned:
             card = rotate180(card)
             layers = CardLayers(card)
-        boxes = _timed(timings, "lines", lambda: text_lines(card, layers=layers))
+        boxes = _timed(timings, "lines", lambda: text_lines(card, _contrast_params(layers), layers))
         flipped, known = _timed(timings, "recognise", lambda: self._upside_down(card, boxes))
         if flipped:  # nothing read is kept (``known`` is empty): the lines are found again
             card = rotate180(card)
             layers = CardLayers(card)
-            boxes = _timed(timings, "lines", lambda: text_lines(card, layers=layers))
+            boxes = _timed(timings, "lines", lambda: text_lines(card, _contrast_params(layers), layers))
         flipped = flipped != turned
         reads = _timed(timings, "recognise", lambda: self._read(card, boxes, known))
         lines = [fx.Line(b.as_tuple(), r.text, r.confidence) for b, r in zip(boxes, reads, strict=True)]

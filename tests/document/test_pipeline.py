@@ -209,3 +209,23 @@ def test_a_card_whose_side_follows_the_photo_edge_is_cut_off() -> None:
     assert not measure(image, CardQuad(along_top, 1.0, False)).inside
     one_corner_near = np.array([[214.0, 6.7], [min(w - 60.0, 874.0), 60.0], [937.0, 375.0], [311.0, 410.0]])
     assert measure(image, CardQuad(one_corner_near, 1.0, False)).inside
+
+
+def test_a_small_blurred_card_is_read_with_its_ink_thresholds_moved_towards_the_paper() -> None:
+    from edge.document.locate import locate_card
+    from edge.document.pipeline import _contrast_params
+    from edge.document.rectify import rectify
+    from edge.ocr.lines import CardLayers, LineParams
+
+    scene = scene_item(903, 42, font_split="train")  # a card 420 px wide, enlarged: its print greyed by blur
+    quad = locate_card(scene.image, "accurate")
+    assert quad is not None
+    params = _contrast_params(CardLayers(rectify(scene.image, quad)))
+    assert params.ink_threshold > LineParams().ink_threshold + 0.05
+    sharp, _ = _photo("back", "single_column", 3)
+    sharp_quad = locate_card(sharp, "accurate")
+    assert sharp_quad is not None and _contrast_params(CardLayers(rectify(sharp, sharp_quad))) == LineParams()
+    got = _read(_pipeline().scan_side(scene.image))  # at the usual thresholds its letters broke into specks
+    truth = _truth(scene.face)
+    for key in ("name", "plate", "chassis", "brand", "model"):
+        assert got[key] == truth[key], key
