@@ -311,12 +311,13 @@ class Pipeline:
         if turned:
             card = rotate180(card)
             layers = CardLayers(card)
-        boxes = _timed(timings, "lines", lambda: text_lines(card, _contrast_params(layers), layers))
+        params = _timed(timings, "lines", lambda: _contrast_params(layers))  # the same either way up
+        boxes = _timed(timings, "lines", lambda: text_lines(card, params, layers))
         flipped, known = _timed(timings, "recognise", lambda: self._upside_down(card, boxes))
         if flipped:  # nothing read is kept (``known`` is empty): the lines are found again
             card = rotate180(card)
             layers = CardLayers(card)
-            boxes = _timed(timings, "lines", lambda: text_lines(card, _contrast_params(layers), layers))
+            boxes = _timed(timings, "lines", lambda: text_lines(card, params, layers))
         flipped = flipped != turned
         reads = _timed(timings, "recognise", lambda: self._read(card, boxes, known))
         lines = [fx.Line(b.as_tuple(), r.text, r.confidence) for b, r in zip(boxes, reads, strict=True)]
