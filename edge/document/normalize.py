@@ -153,7 +153,11 @@ def _province_of_plate(plate_text: str) -> Province | None:
 
 def calendar_date(raw: str) -> Checked:
     """Any ``d/m/yyyy``-like reading -> ``dd/mm/yyyy``, valid only for a real date 1950..2099."""
-    digits = re.findall(r"\d+", normalize_text(raw).translate(TO_DIGIT_SAFE))
+    safe = normalize_text(raw).translate(TO_DIGIT_SAFE)
+    digits = re.findall(r"\d+", safe)
+    whole = re.search(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)", safe)
+    if len(digits) > 3 and whole is not None:  # a speck read beside a whole date ("11/06/2013n.5")
+        digits = list(whole.groups())
     if len(digits) == 1 and len(digits[0]) == 8:
         digits = [digits[0][:2], digits[0][2:4], digits[0][4:]]
     elif len(digits) == 2 and len(digits[0]) == 4 and len(digits[1]) == 4:  # a slash lost: "0903/2019"

@@ -264,3 +264,9 @@ def test_a_syllable_read_with_a_space_after_its_consonants_is_joined_again() -> 
         "P Hàng Mã, TP Hồ Chí Minh, Lô B 4"
     assert nz.name("PHẠM C HÍ LUÂN").text == "PHẠM CHÍ LUÂN"
     assert nz.name("CÔNG TY TNHH MTV XUẤT NHẬP KHẨU").text == "CÔNG TY TNHH MTV XUẤT NHẬP KHẨU"  # no syllable joined
+
+
+def test_a_whole_date_read_with_a_speck_beside_it_is_the_date() -> None:
+    assert nz.calendar_date("11/06/2013n.5") == nz.Checked("11/06/2013", True)
+    assert nz.calendar_date("1 24/07/2018") == nz.Checked("24/07/2018", True)
+    assert not nz.calendar_date("11 06 2013 5").valid  # no whole date among four numbers
