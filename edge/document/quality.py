@@ -126,7 +126,8 @@ def _grey_percentiles(grey: NDArray[np.uint8], mask: NDArray[np.uint8], ps: tupl
 
 def glare_share(roi: NDArray[np.uint8], mask: NDArray[np.uint8]) -> float:
     """Share of the card's pixels blown out: every channel near 255 (the print is lost there)."""
+    # every channel >= BLOWN, by cv2.inRange: numpy's minimum over the channel axis is 20x slower
     low = (BLOWN,) * (1 if roi.ndim == 2 else roi.shape[2])
-    blown = cv2.inRange(roi, low, (255,) * len(low))  # every channel >= BLOWN (numpy's min over
-    total = cv2.countNonZero(mask)                     # the channel axis is some 20x slower)
+    blown = cv2.inRange(roi, low, (255,) * len(low))
+    total = cv2.countNonZero(mask)
     return float(cv2.countNonZero(cv2.bitwise_and(blown, mask))) / total if total else 0.0
