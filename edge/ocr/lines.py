@@ -184,7 +184,8 @@ def _shade_ratio(channel: UInt8) -> NDArray[np.float32]:
 
 def _red_ink(img: UInt8, gains: NDArray[np.float32]) -> UInt8:
     """Pixels of red ink once the paper's cast is divided out (``gains`` per B, G, R)."""
-    b, g, r = cv2.split(cv2.transform(img.astype(np.float32), np.diag(gains)))
+    # each channel scaled apart: a 3x3 cv2.transform with a diagonal matrix is several times slower
+    b, g, r = (c.astype(np.float32) * k for c, k in zip(cv2.split(img), gains.astype(np.float32), strict=True))
     return np.asarray(((r - np.maximum(g, b) > 28.0) & (r > 90)).astype(np.uint8) * 255, np.uint8)
 
 
@@ -197,7 +198,7 @@ def _stamp(card: UInt8) -> tuple[UInt8, UInt8]:
     paper = np.median(card[::8, ::8].reshape(-1, 3), axis=0).astype(np.float32)
     gains = (float(paper.max()) / np.maximum(paper, 1.0)).astype(np.float32)
     # the blobs at half resolution: the closing is the costliest step and a stamp is large
-    half = _red_ink(np.ascontiguousarray(card[::2, ::2]), gains)
+    half = _red_ink(_every_other(card), gains)
     blob = cv2.morphologyEx(half, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (15, 15)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(blob, connectivity=8)
     if n < 2:
@@ -235,6 +236,15 @@ def _stamp(card: UInt8) -> tuple[UInt8, UInt8]:
     stamp_red = none.copy()
     stamp_red[sy0:sy1, sx0:sx1] = red
     return disc, stamp_red
+
+
+def _every_other(img: UInt8) -> UInt8:
+    """``img[::2, ::2]`` as a compact array: nearest-neighbour halving picks the same pixels when
+    both sides are even (the canonical card), and is far faster than numpy's strided copy."""
+    h, w = img.shape[:2]
+    if h % 2 or w % 2:
+        return np.ascontiguousarray(img[::2, ::2])
+    return np.asarray(cv2.resize(img, (w // 2, h // 2), interpolation=cv2.INTER_NEAREST), np.uint8)
 
 
 def _remove_rules(mask: UInt8) -> UInt8:

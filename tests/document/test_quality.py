@@ -1,4 +1,4 @@
-"""The photo checks' fast paths give the figures of their plain numpy definitions."""
+"""The fast paths of the photo checks and the line finder give the figures of their plain numpy definitions."""
 
 from __future__ import annotations
 
@@ -29,3 +29,12 @@ def test_glare_share_counts_pixels_blown_in_every_channel_inside_the_mask() -> N
     mask[9] = 0
     assert glare_share(roi, mask) == pytest.approx(20 / 90)
     assert glare_share(roi[..., 0].copy(), mask) == pytest.approx(20 / 90)
+
+
+@pytest.mark.parametrize("shape", [(646, 1024, 3), (645, 1023, 3), (40, 60)])
+def test_every_other_pixel_is_numpy_s_stride_two_view(shape: tuple[int, ...]) -> None:
+    from edge.ocr.lines import _every_other
+
+    img = np.random.default_rng(1).integers(0, 256, shape).astype(np.uint8)
+    half = _every_other(img)
+    assert half.flags["C_CONTIGUOUS"] and np.array_equal(half, img[::2, ::2])
