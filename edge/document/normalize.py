@@ -155,9 +155,9 @@ def calendar_date(raw: str) -> Checked:
     """Any ``d/m/yyyy``-like reading -> ``dd/mm/yyyy``, valid only for a real date 1950..2099."""
     safe = normalize_text(raw).translate(TO_DIGIT_SAFE)
     digits = re.findall(r"\d+", safe)
-    whole = re.search(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)", safe)
-    if len(digits) > 3 and whole is not None:  # a speck read beside a whole date ("11/06/2013n.5")
-        digits = list(whole.groups())
+    if len(digits) > 3:  # a speck read beside a whole date ("11/06/2013n.5")
+        whole = re.search(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)", safe)
+        digits = list(whole.groups()) if whole is not None else digits
     if len(digits) == 1 and len(digits[0]) == 8:
         digits = [digits[0][:2], digits[0][2:4], digits[0][4:]]
     elif len(digits) == 2 and len(digits[0]) == 4 and len(digits[1]) == 4:  # a slash lost: "0903/2019"
@@ -574,7 +574,7 @@ def rejoin_split_words(text: str, lower_after: bool) -> str:
         w = words[i]
         nxt = words[i + 1] if i + 1 < len(words) else ""
         if (w.isalpha() and nxt[:1].isalpha() and (nxt[:1].islower() or not lower_after)
-                and not set(fold_marks(w).lower()) & set("aeiouy")
+                and not set(fold_marks(w)) & set("aeiouy")
                 and is_syllable(w + nxt.rstrip(",.;:"))):
             out.append(w + nxt)
             i += 2
@@ -590,8 +590,8 @@ def name(raw: str) -> Checked:
     A speck read before or after the name (one or two characters, no letter; or one letter before
     a family name) is dropped, and a name read mostly in capitals is all capitals ("NGUyỄN" ->
     "NGUYỄN")."""
-    words = rejoin_split_words(" ".join(normalize_text(raw).replace(":", " ").replace(";", " ").split()),
-                               lower_after=False).split()  # no name has a colon
+    no_colon = normalize_text(raw.replace(":", " ").replace(";", " "))  # no name has a colon
+    words = rejoin_split_words(no_colon, lower_after=False).split()
     junk = [len(w) <= 2 and not any(c.isalpha() for c in w) for w in words]
     while words and junk[0]:
         words, junk = words[1:], junk[1:]

@@ -16,8 +16,6 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +25,7 @@ from numpy.typing import NDArray
 from rich.console import Console
 from rich.table import Table
 
+from edge.eval.process import isolated
 from edge.eval.score import corpus_cer
 from edge.ocr.charset import normalize_text
 
@@ -119,12 +118,6 @@ def _run_asterocr(crops: list[Crop]) -> dict[str, Any]:
             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def _isolated(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
-    """Run one engine in a fresh process, so its peak memory is its own."""
-    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-        return pool.submit(fn, *args).result()
-
-
 def _figures(result: dict[str, Any], truths: list[str]) -> dict[str, Any]:
     preds = [normalize_text(p) for p in result["preds"]]
     refs = [normalize_text(t) for t in truths[: len(preds)]]
@@ -181,14 +174,14 @@ def run(args: argparse.Namespace) -> int:
     results: dict[str, dict[str, Any]] = {}
     for name, (backend, precision) in OURS.items():
         try:
-            results[name] = _isolated(_run_ours, backend, precision, models, crops)
+            results[name] = isolated(_run_ours, backend, precision, models, crops)
         except Exception as exc:  # a missing runtime or model is reported, the rest still run
             console.print(f"[yellow]{name}: skipped ({exc})[/]")
     peers = {"tesseract": ("tesseract 5 vie --psm 7", _run_tesseract), "asterocr": ("asterocr", _run_asterocr)}
     for key in [p for p in args.peers.split(",") if p]:
         label, fn = peers[key]
         try:
-            results[label] = _isolated(fn, crops[:peer_n])
+            results[label] = isolated(fn, crops[:peer_n])
         except Exception as exc:
             console.print(f"[yellow]{label}: skipped ({exc})[/]")
     table = Table(title=f"same {peer_n} crops, one thread")

@@ -12,9 +12,7 @@ from __future__ import annotations
 import resource
 import time
 from collections import Counter, defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -25,6 +23,7 @@ from edge.document.image import decode_image, encode_jpeg
 from edge.document.pipeline import STAGES, Pipeline
 from edge.document.rectify import corners_error
 from edge.eval.bench_locate import _pct
+from edge.eval.process import isolated
 from edge.ocr.recognizer import Recognizer
 from edge.schema import SIDE_FIELDS, SideType
 from edge.synth.dataset import scene_item, truth_envelope
@@ -108,8 +107,7 @@ def run(n: int, seed: int, font_split: Split, models_dir: Path, out: TextIO) -> 
     started = time.perf_counter()
     # the photos are rendered in a process of their own, so the peak memory below is the scanner's
     # (fonts, textures and scenes of the generator are not the product's)
-    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-        photos = pool.submit(make_photos, n, seed, font_split).result()
+    photos = isolated(make_photos, n, seed, font_split)
     made = time.perf_counter() - started
     runs: dict[int, dict[str, Any]] = {}
     for threads in (1, 2):
