@@ -107,7 +107,9 @@ class Clock:
 
 def make(faulty: Faulty, sleeps: list[float] | None = None, clock: Clock | None = None,
          **overrides: float) -> CloudClient:
-    values = {"read_timeout_s": 0.3, "connect_timeout_s": 1.0, "retries": 2, "backoff_s": 0.1,
+    # a generous read timeout: a loaded CI machine can take over 0.3 s to answer, which would read as a hang and be
+    # retried; the one test about hangs sets its own short timeout
+    values = {"read_timeout_s": 5.0, "connect_timeout_s": 5.0, "retries": 2, "backoff_s": 0.1,
               "backoff_max_s": 0.15, "breaker_failures": 3, "breaker_reset_s": 30.0, **overrides}
     config = CloudConfig(base_url=faulty.url, api_key="k", api_secret="s", **values)
     breaker = CircuitBreaker(config.breaker_failures, config.breaker_reset_s, clock or Clock())
@@ -143,7 +145,7 @@ def test_5xx_forever_gives_unavailable_after_the_retries(faulty: Faulty) -> None
 def test_a_hanging_server_times_out_and_is_retried(faulty: Faulty) -> None:
     faulty.script = ["hang", "hang", "hang"]
     t0 = time.perf_counter()
-    with make(faulty) as client, pytest.raises(CloudUnavailable, match="ReadTimeout"):
+    with make(faulty, read_timeout_s=0.3) as client, pytest.raises(CloudUnavailable, match="ReadTimeout"):
         client.scan([JPEG])
     elapsed = time.perf_counter() - t0
     assert len(faulty.requests) == 3 and 0.85 < elapsed < 3.0  # three 0.3 s read timeouts
