@@ -20,6 +20,7 @@ from edge.document.normalize import DATED_WORDS as DATED_WORDS_PATTERN
 from edge.document.normalize import address as known_address
 from edge.document.normalize import authority as known_authority
 from edge.ocr.charset import normalize_text
+from edge.ocr.recognizer import LineRead
 from edge.synth.types import CARD_H, CARD_W
 
 # Label wordings per field (SPEC §3).  Bilingual cards add an English gloss in brackets or
@@ -73,6 +74,7 @@ class Line:
     box: tuple[int, int, int, int]
     text: str
     confidence: float
+    read: LineRead | None = field(default=None, repr=False, compare=False)  # the recogniser's, if any
 
     @property
     def height(self) -> int:
@@ -166,7 +168,7 @@ def _part(line: Line, text: str, start: int, stop: int) -> Line:
     n = max(1, len(text))
     a = x0 + round((x1 - x0) * start / n)
     b = x0 + round((x1 - x0) * stop / n)
-    return Line((a, y0, max(a + 1, b), y1), text[start:stop].strip(" :;,"), line.confidence)
+    return Line((a, y0, max(a + 1, b), y1), text[start:stop].strip(" :;,"), line.confidence, line.read)
 
 
 def split_label(line: Line) -> tuple[Line, str, Line | None] | None:

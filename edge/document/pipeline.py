@@ -320,7 +320,7 @@ class Pipeline:
             boxes = _timed(timings, "lines", lambda: text_lines(card, params, layers))
         flipped = flipped != turned
         reads = _timed(timings, "recognise", lambda: self._read(card, boxes, known))
-        lines = [fx.Line(b.as_tuple(), r.text, r.confidence) for b, r in zip(boxes, reads, strict=True)]
+        lines = [fx.Line(b.as_tuple(), r.text, r.confidence, r) for b, r in zip(boxes, reads, strict=True)]
         t0 = time.perf_counter()
         classified = fx.classify(lines)
         raw = fx.extract(lines)
@@ -332,7 +332,7 @@ class Pipeline:
             if more:
                 extra = _timed(timings, "recognise", lambda: self.recognizer.read([crop_line(card, b) for b in more]))
                 lines = [ln for i, ln in enumerate(lines) if i not in replaced]
-                lines += [fx.Line(b.as_tuple(), r.text, r.confidence) for b, r in zip(more, extra, strict=True)]
+                lines += [fx.Line(b.as_tuple(), r.text, r.confidence, r) for b, r in zip(more, extra, strict=True)]
                 classified = fx.classify(lines)
                 raw = fx.extract(lines)
             t0 += time.perf_counter() - t1  # counted as lines and recognition, not extraction

@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 
 from edge.document import normalize as norm
 from edge.document.fields import Raw
+from edge.document.names import remark_name
 from edge.document.vehicles import brand_of_model, brand_of_numbers, model, one_edit_fix
 from edge.ocr.charset import normalize_text
 from edge.schema import SIDE_FIELDS, FieldValue, SideResult, SideType
@@ -75,7 +76,7 @@ def _checked(key: str, text: str, home: str | None = None) -> tuple[norm.Checked
         checked, score = norm.brand(text)
         return checked, score if checked.valid else 1.0
     if key == "name":
-        return norm.name(text), 1.0
+        return norm.name(text), 1.0  # re-marked from its lines' probabilities in side_result
     if key == "id":
         return _id(text), 1.0
     if key == "capacity":
@@ -142,6 +143,8 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
             continue
         r = raw[key]
         checked, factor = _checked(key, r.text, plate_home)
+        if key == "name" and checked.valid:
+            checked = norm.Checked(remark_name(checked.text, (line.read for line in r.lines)), True)
         texts[key] = (checked.text, r.confidence * factor * (1.0 if checked.valid else INVALID))
     if side == SideType.BACK:
         _brand_and_model(texts, raw)

@@ -14,12 +14,15 @@ from datetime import date
 import numpy as np
 from numpy.typing import NDArray
 
-from edge.ocr.syllables import Letter, respell
+from edge.ocr.syllables import Letter, base_letter, respell
 
 # a digit may be read as a letter that looks like it ("o8/01/2004"): MIN_DIGITS of the eight are digits
 DATE = re.compile(r"(?<![\w/])(\w{2})/(\w{2})/(\w{4})(?![\w/])")
 MIN_DIGITS = 6
-DATED = re.compile(r"(?<!\d)(\d{1,2}) tháng (\d{1,2}) năm (\d{4})(?!\d)", re.IGNORECASE)
+# matched on the letters without their marks, tolerant of a misread "tháng" or "năm" ("thaáng",
+# "cháng", "năn") and of digits read as letters like them ("ngày tê tháng 05", "năm 20i0")
+DATED = re.compile(r"(?<![\w/])(\w{1,2})\s+[a-z]{2,6}g\s+(\w{1,2})\s+n[a-z]{0,2}[mn]\s+(\w{4})(?![\w/])",
+                   re.IGNORECASE)
 FIRST_YEAR, LAST_YEAR = 1900, 2099
 DIGITS = "0123456789"
 
@@ -36,10 +39,10 @@ def is_date(day: str, month: str, year: str) -> bool:
 
 def correct_dates(letters: list[Letter], probs: NDArray[np.float32], alphabet: str) -> list[Letter]:
     """``letters`` with each date that is no calendar date re-read from its digits' runner-ups."""
-    text = "".join(letter.char for letter in letters)
+    folded = "".join(base_letter(letter.char) or letter.char for letter in letters)  # the same length
     out = list(letters)
     for pattern in (DATE, DATED):
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(folded):
             if is_date(*m.groups()) or sum(c.isdigit() for c in "".join(m.groups())) < MIN_DIGITS:
                 continue
             spans = [m.span(g) for g in (1, 2, 3)]

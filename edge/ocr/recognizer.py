@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +14,7 @@ from edge.ocr.charset import Codec
 from edge.ocr.ctc import greedy_decode, softmax
 from edge.ocr.dates import correct_dates
 from edge.ocr.preprocess import TIME_STRIDE, batch, bucket_width, resize_line
-from edge.ocr.syllables import correct_words, read_letters
+from edge.ocr.syllables import Letter, correct_words, read_letters
 from edge.runtime.base import InferenceRuntime
 from edge.runtime.manifest import load_manifest, verified_path
 from edge.runtime.registry import Backend, load_runtime
@@ -31,6 +31,11 @@ class LineRead:
     text: str
     confidence: float  # the least sure character's probability, 0..1
     char_probs: tuple[float, ...]
+    # each character with the CTC step it was read at, and the model's probabilities at every step:
+    # a field that knows its words (an owner's name) can re-read an unsure one from them
+    letters: tuple[Letter, ...] = field(default=(), repr=False, compare=False)
+    probs: NDArray[np.float32] | None = field(default=None, repr=False, compare=False)
+    alphabet: str = field(default="", repr=False, compare=False)  # the probabilities' columns after the blank
 
 
 class Recognizer:
@@ -88,7 +93,8 @@ class Recognizer:
         if self.spelling:
             letters = correct_dates(consistent_case(correct_words(letters, probs, alphabet)), probs, alphabet)
         char_probs = tuple(letter.prob for letter in letters)
-        return LineRead("".join(letter.char for letter in letters), min(char_probs, default=0.0), char_probs)
+        return LineRead("".join(letter.char for letter in letters), min(char_probs, default=0.0), char_probs,
+                        tuple(letters), probs, alphabet)
 
 
 def read_line_files(paths: list[Path], recognizer: Recognizer) -> list[tuple[Path, LineRead | str]]:

@@ -81,7 +81,7 @@ def base_letter(ch: str) -> str:
 
 
 @cache
-def _variants(alphabet: str) -> dict[str, tuple[str, ...]]:
+def mark_variants(alphabet: str) -> dict[str, tuple[str, ...]]:
     """Each marked-or-markable letter of ``alphabet`` -> the other letters with its base."""
     by_base: dict[str, list[str]] = {}
     for ch in alphabet:
@@ -202,7 +202,7 @@ def correct_words(letters: list[Letter], probs: NDArray[np.float32], alphabet: s
     """``letters`` with every word that is no syllable re-read as the likeliest that is, if close: its
     marks changed, or in a word of ANY_LETTER_MIN letters or more any letter."""
     out = list(letters)
-    variants = _variants(alphabet)
+    variants = mark_variants(alphabet)
     any_letter = _letters(alphabet)
     for start, end in _words(letters):
         word = letters[start:end]

@@ -86,6 +86,9 @@ def test_a_word_in_one_case(read: str, fixed: str) -> None:
     ("Hà Nội, ngày 30 tháng 02 năm 2006", (13, "1"), "Hà Nội, ngày 10 tháng 02 năm 2006"),
     ("15/08/2010", (0, "7"), "15/08/2010"),  # a calendar date already: kept
     ("o8/01/2004", (0, "0"), "08/01/2004"),  # a digit read as a letter like it
+    ("Long An, ngày 1e tháng 05 năm 2015", (15, "6"), "Long An, ngày 16 tháng 05 năm 2015"),  # ... in a dated line
+    ("ngày 11 tháng 04 năm 20i0", (23, "1"), "ngày 11 tháng 04 năm 2010"),
+    ("n guy 11 cháng 04 năn 20i0", (24, "1"), "n guy 11 cháng 04 năn 2010"),  # "tháng", "năm" misread
 ])
 def test_a_date_read_from_runner_up_digits(read: str, runner_up: tuple[int, str], fixed: str) -> None:
     letters, probs = _frames(read, {runner_up[0]: (runner_up[1], 0.2)})

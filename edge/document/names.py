@@ -1,0 +1,62 @@
+"""An owner's name re-marked from a list of the words names are made of.
+
+Owners' names are drawn from a small stock of words: Vietnamese family, middle and given names,
+and the words companies and cooperatives are named with (``data/name_words.txt``). Both "HẠU"
+and "HẬU" are syllables, so the recogniser's own syllable check (`edge.ocr.syllables`) keeps
+the first; only the second is a name. A word of the name that is in no list is read again from
+the recogniser's probabilities at its letters: the likeliest spelling that only changes marks
+(within `edge.ocr.syllables.MAX_COST`) and is a name word replaces it. A word read surely stays
+as read (a rare name is not made a common one), and so do words with digits or specks in them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+
+from edge.ocr.recognizer import LineRead
+from edge.ocr.syllables import LONGEST_SYLLABLE, Letter, mark_variants, respell
+
+WORD = re.compile(r"[^\W\d_]+")
+
+
+@cache
+def name_words() -> frozenset[str]:
+    """Every word of the list, in small letters."""
+    text = resources.files("edge.document").joinpath("data/name_words.txt").read_text(encoding="utf-8")
+    words = (w for line in text.splitlines() if not line.lstrip().startswith("#") for w in line.split())
+    return frozenset(w.lower() for w in words)
+
+
+def remark_name(name: str, reads: Iterable[LineRead | None]) -> str:
+    """``name`` (as normalised) with each word in no list re-marked, where a line it was read
+    from (``reads``) holds its letters and a name word is close in their probabilities."""
+    sources = [r for r in reads if r is not None and r.probs is not None and r.letters]
+    if not sources:
+        return name
+    known = name_words()
+    out = []
+    for word in name.split(" "):
+        if word.lower() in known or not 1 < len(word) <= LONGEST_SYLLABLE or not word.isalpha():
+            out.append(word)
+            continue
+        fixed = next((f for r in sources if (f := _remarked(word, r, known)) is not None), None)
+        out.append(fixed.upper() if word.isupper() and fixed is not None else fixed or word)
+    return " ".join(out)
+
+
+def _remarked(word: str, read: LineRead, known: frozenset[str]) -> str | None:
+    assert read.probs is not None
+    want = word.lower()
+    variants = mark_variants(read.alphabet)
+    for m in WORD.finditer(read.text):
+        if m.group().lower() != want:
+            continue
+        letters: list[Letter] = list(read.letters[m.start():m.end()])
+        fixed = respell(letters, read.probs, read.alphabet, lambda ch: variants.get(ch, ()),
+                        lambda w: w.lower() in known)
+        if fixed is not None:
+            return "".join(letter.char for letter in fixed)
+    return None

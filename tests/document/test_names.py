@@ -1,0 +1,63 @@
+"""An owner's name re-marked from the words names are made of, using the recogniser's probabilities."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import numpy as np
+
+from edge.document.names import name_words, remark_name
+from edge.ocr.charset import charset
+from edge.ocr.ctc import greedy_decode
+from edge.ocr.recognizer import LineRead
+from edge.ocr.syllables import read_letters
+
+
+def _read(text: str, second: dict[int, tuple[str, float]] | None = None) -> LineRead:
+    """A line read as ``text`` (one CTC frame per letter, blanks between), with a runner-up letter
+    at the given places."""
+    alphabet = charset()
+    index = {ch: i + 1 for i, ch in enumerate(alphabet)}
+    probs = np.full((2 * len(text), len(alphabet) + 1), 1e-6, np.float32)
+    probs[1::2, 0] = 1.0
+    for i, ch in enumerate(text):
+        alt = (second or {}).get(i)
+        probs[2 * i, index[ch]] = 0.95 if alt is None else 1.0 - alt[1]
+        if alt is not None:
+            probs[2 * i, index[alt[0]]] = alt[1]
+    letters = read_letters(greedy_decode(probs), alphabet)
+    assert "".join(letter.char for letter in letters) == text
+    return LineRead(text, 0.5, tuple(letter.prob for letter in letters), tuple(letters), probs, alphabet)
+
+
+def test_a_word_in_no_list_takes_the_runner_up_mark_that_makes_a_name() -> None:
+    text = "PHAN VÂN ĐĂNG HẠU"
+    read = _read(text, {text.index("Ạ"): ("Ậ", 0.2), text.index("Â"): ("Ă", 0.2)})
+    # HẠU is a syllable but no name: HẬU; VÂN is a name itself, so it stays as read
+    assert remark_name(text, [read]) == "PHAN VÂN ĐĂNG HẬU"
+
+
+def test_the_word_is_found_in_the_line_it_was_read_from() -> None:
+    line = "Tên chủ xe: NGUYỄN CẨM NGUYẾT"
+    read = _read(line, {line.index("Ế"): ("Ệ", 0.1)})
+    assert remark_name("NGUYỄN CẨM NGUYẾT", [None, read]) == "NGUYỄN CẨM NGUYỆT"
+
+
+def test_sure_reads_words_with_digits_and_lines_without_probabilities_stay_as_read() -> None:
+    text = "TRẦN VĂN THÌN"  # a rare name, read surely: not made a common one
+    assert remark_name(text, [_read(text)]) == text
+    text = "NGUYỄN XU5N HẠU"
+    assert remark_name(text, [_read(text, {text.index("5"): ("Â", 0.3)})]) == "NGUYỄN XU5N HẠU"
+    assert remark_name("PHAN VĂN HẠU", [LineRead("PHAN VĂN HẠU", 0.9, ())]) == "PHAN VĂN HẠU"
+
+
+def test_every_name_word_the_generator_prints_is_in_the_list() -> None:
+    """A name read right is never changed: each of its words is a name word."""
+    data = resources.files("edge.synth.data")
+    names = json.loads(data.joinpath("names.json").read_text(encoding="utf-8"))
+    companies = json.loads(data.joinpath("places.json").read_text(encoding="utf-8"))["companies"]
+    words = {w for name, _ in names["family"] for w in name.split()}
+    words |= {w for part in ("middle", "given") for group in names[part].values() for n in group for w in n.split()}
+    words |= {w for kind in ("forms", "trades", "names") for n in companies[kind] for w in n.split()}
+    assert {w.lower() for w in words} <= name_words()
