@@ -72,11 +72,12 @@ def _timed(read: Callable[[Crop], str], crops: list[Crop]) -> tuple[list[str], l
 
 
 def _run_ours(backend: str, precision: str, models: str, crops: list[Crop]) -> dict[str, Any]:
-    from edge.ocr.recognizer import MODEL_NAMES, Recognizer
+    from edge.ocr.recognizer import Recognizer, model_name
     from edge.runtime.manifest import load_manifest
 
     rec = Recognizer.load(Path(models), backend, precision, threads=1)  # type: ignore[arg-type]
-    entry = load_manifest(Path(models)).models[MODEL_NAMES[(backend, precision)]]
+    manifest = load_manifest(Path(models))
+    entry = manifest.models[model_name(manifest, backend, precision)]
     preds, ms = _timed(lambda c: rec.read([c])[0].text, crops)
     rec.spelling = False  # the bare best-path read, for the spelling corrections' share
     bare = [r.text for r in rec.read(crops)]
@@ -165,12 +166,16 @@ def bench_detection(cards: int, seed: int) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from edge.runtime.cpu import int8_pairs_saturate
+
     console = Console(width=120)
     models = str(args.config_obj.ocr.models_path())
     crops, truths, kinds = heldout_lines(args.n, args.seed)
     peer_n = min(args.peer_n, len(crops))
     console.print(f"edge bench ocr: {len(crops)} held-out lines (fonts never trained on, seed {args.seed}); "
                   f"peers and the side-by-side table use the first {peer_n} (lines cut from cards)")
+    console.print("int8 ONNX: " + ("the 7-bit-weight model (this x86 CPU has no VNNI)" if int8_pairs_saturate()
+                                   else "the 8-bit-weight model (this CPU adds int8 products into 32 bits)"))
     results: dict[str, dict[str, Any]] = {}
     for name, (backend, precision) in OURS.items():
         try:
@@ -232,12 +237,13 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         args.json.write_text(json.dumps(summary, indent=1) + "\n")
     if args.update_manifest:
-        from edge.ocr.recognizer import MODEL_NAMES
-        from edge.runtime.manifest import record_accuracy
+        from edge.ocr.recognizer import model_name
+        from edge.runtime.manifest import load_manifest, record_accuracy
 
+        manifest = load_manifest(Path(models))
         for name, (backend, precision) in OURS.items():
-            if name in summary["full"]:
-                record_accuracy(Path(models), MODEL_NAMES[(backend, precision)],
+            if name in summary["full"]:  # the int8 ONNX figures are the model this CPU reads with
+                record_accuracy(Path(models), model_name(manifest, backend, precision),
                                 {"bench": "edge bench ocr", "heldout_lines": summary["full"][name],
                                  "tflite_vs_int8_same_text": summary.get("tflite_vs_int8_same_text")})
     return 0

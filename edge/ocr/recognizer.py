@@ -16,14 +16,28 @@ from edge.ocr.dates import correct_dates
 from edge.ocr.preprocess import TIME_STRIDE, batch, bucket_width, resize_line
 from edge.ocr.syllables import Letter, correct_words, read_letters
 from edge.runtime.base import InferenceRuntime
-from edge.runtime.manifest import load_manifest, verified_path
+from edge.runtime.cpu import int8_pairs_saturate
+from edge.runtime.manifest import Manifest, load_manifest, verified_path
 from edge.runtime.registry import Backend, load_runtime
 
 MODEL_NAMES: dict[tuple[str, str], str] = {
     ("onnx", "int8"): "recognizer-int8-onnx",
+    ("onnx", "int8-7bit"): "recognizer-int8-7bit-onnx",  # chosen for "int8" where 8-bit weights saturate
     ("onnx", "fp32"): "recognizer-fp32-onnx",
     ("tflite", "int8"): "recognizer-int8-tflite",
 }
+
+
+def model_name(manifest: Manifest, backend: str, precision: str) -> str:
+    """The manifest entry for ``backend`` at ``precision``: ONNX ``int8`` is the model with 7-bit
+    weights on a CPU whose int8 kernels saturate with 8-bit ones (`edge.runtime.cpu`), where shipped."""
+    name = MODEL_NAMES.get((backend, precision))
+    if name is None:
+        raise ValueError(f"no recogniser for backend {backend} at precision {precision}")
+    seven = MODEL_NAMES[("onnx", "int8-7bit")]
+    if (backend, precision) == ("onnx", "int8") and seven in manifest.models and int8_pairs_saturate():
+        return seven
+    return name
 
 
 @dataclass(frozen=True)
@@ -54,9 +68,7 @@ class Recognizer:
     def load(cls, models_dir: Path, backend: Backend = "onnx", precision: str = "int8",
              threads: int = 1, warmup: bool = True, spelling: bool = True) -> Recognizer:
         manifest = load_manifest(models_dir)
-        name = MODEL_NAMES.get((backend, precision))
-        if name is None:
-            raise ValueError(f"no recogniser for backend {backend} at precision {precision}")
+        name = model_name(manifest, backend, precision)
         path, entry = verified_path(models_dir, name, manifest)
         if not entry.charset:
             raise ValueError(f"manifest entry {name} has no charset")

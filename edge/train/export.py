@@ -25,8 +25,10 @@ from edge.train.data import LineSet
 from edge.train.model import LineRecognizer, ModelSpec, deployable
 
 ONNX_OPSET = 17
-FILES = {"fp32": "recognizer_fp32.onnx", "int8": "recognizer_int8.onnx", "tflite": "recognizer_int8.tflite"}
-NAMES = {"fp32": "recognizer-fp32-onnx", "int8": "recognizer-int8-onnx", "tflite": "recognizer-int8-tflite"}
+FILES = {"fp32": "recognizer_fp32.onnx", "int8": "recognizer_int8.onnx", "int8-7bit": "recognizer_int8_7bit.onnx",
+         "tflite": "recognizer_int8.tflite"}
+NAMES = {"fp32": "recognizer-fp32-onnx", "int8": "recognizer-int8-onnx", "int8-7bit": "recognizer-int8-7bit-onnx",
+         "tflite": "recognizer-int8-tflite"}
 CONVERTER_PYTHON = Path(".venv-convert/bin/python")
 
 
@@ -71,7 +73,13 @@ class _CalibrationReader:
         raise NotImplementedError
 
 
-def quantize_int8(fp32: Path, out: Path, calibration: LineSet) -> None:
+def quantize_int8(fp32: Path, out: Path, calibration: LineSet, seven_bit: bool = False) -> None:
+    """Static int8 (QDQ): per-channel symmetric weights, activations on percentile ranges.
+
+    ``seven_bit``: weights on 7 bits, for x86 CPUs without VNNI, where onnxruntime multiplies uint8
+    activations by int8 weights with VPMADDUBSW, which adds each pair of products into an int16 and
+    saturates past 32767 (255 * 127 * 2 does; 255 * 64 * 2 does not): with 8-bit weights the model
+    read 9 % CER there, against 0.5 % elsewhere (edge.runtime.cpu chooses at load time)."""
     from onnxruntime.quantization import (
         CalibrationDataReader,
         CalibrationMethod,
@@ -93,11 +101,7 @@ def quantize_int8(fp32: Path, out: Path, calibration: LineSet) -> None:
         quant_pre_process(str(fp32), str(prepped), skip_symbolic_shape=True)
         quantize_static(str(prepped), str(out), Reader(), quant_format=QuantFormat.QDQ,
                         activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, per_channel=True,
-                        # 7-bit weights: on x86 CPUs without VNNI (AVX2 only) onnxruntime multiplies uint8
-                        # activations by int8 weights with VPMADDUBSW, which adds each pair of products into
-                        # an int16 and saturates beyond 32767 (255 * 127 * 2 does; 255 * 64 * 2 does not).
-                        # With 8-bit weights the int8 model read 9 % CER there, against 0.6 % elsewhere.
-                        reduce_range=True,
+                        reduce_range=seven_bit,
                         calibrate_method=CalibrationMethod.Percentile, nodes_to_exclude=list(FLOAT_NODES),
                         extra_options={"ActivationSymmetric": False, "WeightSymmetric": True,
                                        "CalibPercentile": CALIBRATION_PERCENTILE})
@@ -157,10 +161,12 @@ def export_all(checkpoint: Path, models_dir: Path, calibration: Path) -> dict[st
     model, state = load_checkpoint(checkpoint)
     models_dir.mkdir(parents=True, exist_ok=True)
     fp32 = models_dir / FILES["fp32"]
-    int8 = models_dir / FILES["int8"]
+    int8, seven = models_dir / FILES["int8"], models_dir / FILES["int8-7bit"]
     export_onnx(model, fp32)
-    quantize_int8(fp32, int8, LineSet.load(calibration))
-    for precision, path in (("fp32", fp32), ("int8", int8)):
+    lines = LineSet.load(calibration)
+    quantize_int8(fp32, int8, lines)
+    quantize_int8(fp32, seven, lines, seven_bit=True)
+    for precision, path in (("fp32", fp32), ("int8", int8), ("int8-7bit", seven)):
         write_entry(models_dir, NAMES[precision], manifest_entry(path, precision, "onnx", state))
     tflite = models_dir / FILES["tflite"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -168,7 +174,7 @@ def export_all(checkpoint: Path, models_dir: Path, calibration: Path) -> dict[st
         grids.write_text(json.dumps(activation_grids(int8)))
         convert_tflite(checkpoint, calibration, tflite, grids)
     write_entry(models_dir, NAMES["tflite"], manifest_entry(tflite, "int8", "tflite", state))
-    return {"fp32": fp32, "int8": int8, "tflite": tflite}
+    return {"fp32": fp32, "int8": int8, "int8-7bit": seven, "tflite": tflite}
 
 
 def convert_tflite(checkpoint: Path, calibration: Path, out: Path, grids: Path | None = None,

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from edge.errors import ModelError
-from edge.ocr.recognizer import MODEL_NAMES, Recognizer
+from edge.ocr.recognizer import MODEL_NAMES, Recognizer, model_name
 from edge.runtime.manifest import default_models_dir, load_manifest, sha256_of, verified_path
 from edge.runtime.registry import load_runtime
 from edge.synth.lines import render_line
@@ -56,8 +56,9 @@ def test_int8_models_read_what_fp32_reads_on_this_cpu() -> None:
 
     crops, truths, _ = heldout_lines(80, 555)
     reads = {key: [r.text for r in Recognizer.load(MODELS, *key).read(crops)]
-             for key in (("onnx", "fp32"), ("onnx", "int8"), ("tflite", "int8"))}
+             for key in (("onnx", "fp32"), ("onnx", "int8"), ("onnx", "int8-7bit"), ("tflite", "int8"))}
     fp32, int8, tflite = reads[("onnx", "fp32")], reads[("onnx", "int8")], reads[("tflite", "int8")]
+    assert sum(a == b for a, b in zip(reads[("onnx", "int8-7bit")], fp32, strict=True)) >= 0.93 * len(crops)
     assert sum(a == b for a, b in zip(int8, fp32, strict=True)) >= 0.93 * len(crops)
     assert sum(a == b for a, b in zip(int8, tflite, strict=True)) >= 0.95 * len(crops)
     assert corpus_cer(zip(int8, truths, strict=True)) <= 0.02
@@ -71,7 +72,8 @@ def _copy_models(tmp_path: Path) -> Path:
 
 def test_corrupted_model_is_refused_naming_the_file(tmp_path: Path) -> None:
     models = _copy_models(tmp_path)
-    entry = load_manifest(models).models["recognizer-int8-onnx"]
+    manifest = load_manifest(models)
+    entry = manifest.models[model_name(manifest, "onnx", "int8")]  # the int8 model this CPU reads with
     data = bytearray((models / entry.file).read_bytes())
     data[len(data) // 2] ^= 0xFF
     (models / entry.file).write_bytes(bytes(data))
