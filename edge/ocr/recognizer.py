@@ -45,8 +45,8 @@ class LineRead:
     text: str
     confidence: float  # the least sure character's probability, 0..1
     char_probs: tuple[float, ...]
-    # each character with the CTC step it was read at, and the model's probabilities at every step:
-    # a field that knows its words (an owner's name) can re-read an unsure one from them
+    # each character, and the model's probabilities where it was read (row i for letters[i], whose
+    # frame is i): a field that knows its words (an owner's name) can re-read an unsure one from them
     letters: tuple[Letter, ...] = field(default=(), repr=False, compare=False)
     probs: NDArray[np.float32] | None = field(default=None, repr=False, compare=False)
     alphabet: str = field(default="", repr=False, compare=False)  # the probabilities' columns after the blank
@@ -105,8 +105,11 @@ class Recognizer:
         if self.spelling:
             letters = correct_dates(consistent_case(correct_words(letters, probs, alphabet)), probs, alphabet)
         char_probs = tuple(letter.prob for letter in letters)
+        # only the rows the letters were read at are kept, copied: not the batch's every step
+        rows = np.ascontiguousarray(probs[[letter.frame for letter in letters]], np.float32)
+        kept = tuple(Letter(letter.char, i, letter.prob) for i, letter in enumerate(letters))
         return LineRead("".join(letter.char for letter in letters), min(char_probs, default=0.0), char_probs,
-                        tuple(letters), probs, alphabet)
+                        kept, rows, alphabet)
 
 
 def read_line_files(paths: list[Path], recognizer: Recognizer) -> list[tuple[Path, LineRead | str]]:
