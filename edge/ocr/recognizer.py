@@ -105,8 +105,8 @@ class Recognizer:
         if self.spelling:
             letters = correct_dates(consistent_case(correct_words(letters, probs, alphabet)), probs, alphabet)
         char_probs = tuple(letter.prob for letter in letters)
-        # only the rows the letters were read at are kept, copied: not the batch's every step
-        rows = np.ascontiguousarray(probs[[letter.frame for letter in letters]], np.float32)
+        # only the rows the letters were read at are kept (indexing copies them), not the batch's every step
+        rows = probs[[letter.frame for letter in letters]]
         kept = tuple(Letter(letter.char, i, letter.prob) for i, letter in enumerate(letters))
         return LineRead("".join(letter.char for letter in letters), min(char_probs, default=0.0), char_probs,
                         kept, rows, alphabet)

@@ -5,30 +5,17 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-import numpy as np
-
 from edge.document.names import name_words, remark_name
 from edge.ocr.charset import charset
-from edge.ocr.ctc import greedy_decode
 from edge.ocr.recognizer import LineRead
-from edge.ocr.syllables import read_letters
+from tests.ocr.frames import frames
 
 
 def _read(text: str, second: dict[int, tuple[str, float]] | None = None) -> LineRead:
-    """A line read as ``text`` (one CTC frame per letter, blanks between), with a runner-up letter
-    at the given places."""
-    alphabet = charset()
-    index = {ch: i + 1 for i, ch in enumerate(alphabet)}
-    probs = np.full((2 * len(text), len(alphabet) + 1), 1e-6, np.float32)
-    probs[1::2, 0] = 1.0
-    for i, ch in enumerate(text):
-        alt = (second or {}).get(i)
-        probs[2 * i, index[ch]] = 0.95 if alt is None else 1.0 - alt[1]
-        if alt is not None:
-            probs[2 * i, index[alt[0]]] = alt[1]
-    letters = read_letters(greedy_decode(probs), alphabet)
+    """A line read as ``text``, with a runner-up letter at the given places."""
+    letters, probs = frames(text, second)
     assert "".join(letter.char for letter in letters) == text
-    return LineRead(text, 0.5, tuple(letter.prob for letter in letters), tuple(letters), probs, alphabet)
+    return LineRead(text, 0.5, tuple(letter.prob for letter in letters), tuple(letters), probs, charset())
 
 
 def test_a_word_in_no_list_takes_the_runner_up_mark_that_makes_a_name() -> None:

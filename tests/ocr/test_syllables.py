@@ -3,14 +3,13 @@ mixed case is put right."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from edge.ocr.casing import consistent_case
 from edge.ocr.charset import charset
-from edge.ocr.ctc import greedy_decode
 from edge.ocr.dates import correct_dates
-from edge.ocr.syllables import Letter, correct_words, is_syllable, read_letters
+from edge.ocr.syllables import Letter, correct_words, is_syllable
+from tests.ocr.frames import frames as _frames
 
 
 @pytest.mark.parametrize("word", ["TRƯỞNG", "Phường", "Quốc", "QUỲNH", "quýt", "gìn", "giêng", "khuya",
@@ -22,20 +21,6 @@ def test_syllables(word: str) -> None:
 @pytest.mark.parametrize("word", ["TRUỞNG", "Phuờng", "Quôc", "Quồc", "HONDA", "Model", "hòả", "Bă", "Lắk"])
 def test_not_syllables(word: str) -> None:
     assert not is_syllable(word)
-
-
-def _frames(text: str, second: dict[int, tuple[str, float]] | None = None) -> tuple[list[Letter], np.ndarray]:
-    """CTC probabilities with one frame per letter (blanks between) and greedy letters read from them."""
-    alphabet = charset()
-    index = {ch: i + 1 for i, ch in enumerate(alphabet)}
-    probs = np.full((2 * len(text), len(alphabet) + 1), 1e-6, np.float32)
-    probs[1::2, 0] = 1.0
-    for i, ch in enumerate(text):
-        alt = (second or {}).get(i)
-        probs[2 * i, index[ch]] = 0.9 if alt is None else 1.0 - alt[1]
-        if alt is not None:
-            probs[2 * i, index[alt[0]]] = alt[1]
-    return read_letters(greedy_decode(probs), alphabet), probs
 
 
 def _text(letters: list[Letter]) -> str:
