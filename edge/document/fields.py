@@ -62,6 +62,7 @@ LABEL_MIN_SCORE = 80.0
 SHAPE_EVIDENCE = 0.75
 DATED_WORDS = re.compile(DATED_WORDS_PATTERN, re.IGNORECASE)
 # where a bilingual label's English gloss starts: a bracket, or a slash that is not a date's
+MIN_ID_DIGITS = 4  # of a certificate number's (usually six) characters, read as digits
 SO_WORD = r"[Ss][ốoóồ0]"  # "Số", the certificate number's label, as it is read
 GLOSS = re.compile(r"\(|(?<!\d)/|/(?!\d)")
 
@@ -203,8 +204,9 @@ def classify(lines: list[Line]) -> Classified:
         if kind is not None and not is_dated(text):
             out.headings.setdefault(kind, []).append(line)
             # "GIẤY CHỨNG NHẬN … Số: 741459": the number read together with the title
-            m = re.search(SO_WORD + r"\s*[:;,.]?\s*(\d\S*)\s*$", text)
-            if kind == "title" and m:
+            # (the red number read pale: a digit or two may come out as letters like them, "S84870")
+            m = re.search(SO_WORD + r"\s*[:;,.]?\s*(\w\S*)\s*$", text)
+            if kind == "title" and m and sum(c.isdigit() for c in m.group(1)) >= MIN_ID_DIGITS:
                 cut = line.box[0] + round((line.box[2] - line.box[0]) * m.start() / len(text))
                 label = Line((cut, line.box[1], cut + 1, line.box[3]), "Số:", line.confidence)
                 out.labels.append((label, "id"))

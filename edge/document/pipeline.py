@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from rapidfuzz.distance import Levenshtein
 
 from edge.document import fields as fx
+from edge.document.idnumber import number_box, number_in
 from edge.document.image import encode_jpeg
 from edge.document.locate import locate_card
 from edge.document.normalize import dated_line
@@ -227,6 +228,9 @@ def _shared(a: LineBox, b: LineBox) -> int:
     return overlap(a.as_tuple(), b.as_tuple())
 
 
+SURE_ID = 0.9  # a certificate number read at least this surely, and like one, is not read again
+
+
 def crop_line(card: Image, box: LineBox) -> Image:
     """The crop the recogniser reads for ``box``: a margin around it, inside any rule at its ends."""
     pad_y = max(2, box.height // 6)
@@ -341,11 +345,13 @@ class Pipeline:
             timings["extract"] = time.perf_counter() - t0
             return SideScan(None, "unreadable", quad.corners, flipped, timings, lines)
         side = SideType.FRONT if front > back else SideType.BACK
+        t1 = time.perf_counter()
         if side == SideType.BACK:
-            t1 = time.perf_counter()
             self._reread_dated_line(card, lines, raw)
-            t0 += time.perf_counter() - t1  # counted as recognition, not extraction
-            timings["recognise"] += time.perf_counter() - t1
+        else:
+            self._reread_id(card, classified, raw)
+        t0 += time.perf_counter() - t1  # counted as recognition, not extraction
+        timings["recognise"] += time.perf_counter() - t1
         result = side_result(side, raw)
         timings["extract"] = time.perf_counter() - t0
         if thumb:
@@ -386,6 +392,26 @@ class Pipeline:
         if current is None:  # no date in it: kept as read, for what its numbers agree with (validate)
             text, conf = max(tries, key=lambda tc: len(re.findall(r"\d\d", tc[0])))
             raw["last_issue_date"] = fx.Raw(text, conf)
+
+    def _reread_id(self, card: Image, classified: fx.Classified, raw: dict[str, fx.Raw]) -> None:
+        """The certificate number read unsurely or not at all: read again cut to its own print
+        beside the title (`edge.document.idnumber`), kept where that reads surer."""
+        current = raw.get("id")
+        if current is not None and current.confidence >= SURE_ID and not doubtful("id", current.text):
+            return
+        titles = classified.headings.get("title")
+        if not titles:
+            return
+        box = number_box(card, max(titles, key=lambda ln: ln.box[2] - ln.box[0]))
+        if box is None:
+            return
+        read = self.recognizer.read([crop_line(card, box)])[0]
+        span = number_in(read.text)
+        if span is None:
+            return
+        number = read.text[span[0]:span[1]]
+        if current is None or doubtful("id", current.text) or read.confidence > current.confidence:
+            raw["id"] = fx.Raw(number, read.confidence, (fx.Line(box.as_tuple(), read.text, read.confidence, read),))
 
     def _upside_down(self, card: Image, boxes: list[LineBox]) -> tuple[bool, dict[int, LineRead]]:
         """Read the widest lines as they are and turned over; the way that reads surer wins.  Also

@@ -13,6 +13,7 @@ import re
 from rapidfuzz import fuzz
 
 from edge.document import normalize as norm
+from edge.document.digits import redigit
 from edge.document.fields import Raw
 from edge.document.names import remark_name
 from edge.document.vehicles import brand_of_model, brand_of_numbers, model, one_edit_fix
@@ -142,7 +143,8 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
         if key in texts or key not in raw or key in ("issued_at", "last_issue_date", "model"):
             continue
         r = raw[key]
-        checked, factor = _checked(key, r.text, plate_home)
+        text = redigit(r.text, (line.read for line in r.lines)) if key == "id" else r.text
+        checked, factor = _checked(key, text, plate_home)
         if key == "name" and checked.valid:
             checked = norm.Checked(remark_name(checked.text, (line.read for line in r.lines)), True)
         texts[key] = (checked.text, r.confidence * factor * (1.0 if checked.valid else INVALID))
