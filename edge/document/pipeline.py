@@ -360,10 +360,9 @@ class Pipeline:
         return SideScan(result, None, corners, flipped, timings, lines)
 
     def _reread_dated_line(self, card: Image, lines: list[fx.Line], raw: dict[str, fx.Raw]) -> None:
-        """The stamp breaks the dated line into pieces: read its whole row again as one line."""
+        """The stamp breaks the dated line into pieces and hides digits: read its whole row again
+        as one line, as it is and without the stamp, and keep the surest read that is a date."""
         current = raw.get("last_issue_date")
-        if current is not None and _dated_ok(current.text):
-            return
         h = card.shape[0]
         scored = [(_dated_words(ln.text), ln) for ln in lines
                   if ln.cy > 0.45 * h and fx.split_label(ln) is None and fx.match_label(ln.text) is None]
@@ -381,14 +380,20 @@ class Pipeline:
         pad = anchor.height
         wider = LineBox(max(int(EDGE_BAND * w), x0 - 2 * pad), anchor.box[1],
                         min(int((1 - EDGE_BAND) * w), x1 + 4 * pad), anchor.box[3])
-        read, read_wider = self.recognizer.read([crop_line(card, box), crop_line(card, wider)])
+        crops = [crop_line(card, box), crop_line(card, wider)]
+        # and without the stamp: its red (and a blue signature) is as light as the paper in the
+        # brightest channel, where black and blue-black print stay dark
+        crops += [np.ascontiguousarray(c.max(axis=2)) for c in crops if c.ndim == 3]
+        reads = self.recognizer.read(crops)
         joined = " ".join(ln.text for ln in sorted(row, key=lambda ln: ln.box[0]))
-        tries = ((read.text, read.confidence), (read_wider.text, read_wider.confidence),
-                 (joined, min(ln.confidence for ln in row)))
-        for text, conf in tries:
-            if _dated_ok(text):
-                raw["last_issue_date"] = fx.Raw(text, conf)
-                return
+        tries = [(r.text, r.confidence) for r in reads] + [(joined, min(ln.confidence for ln in row))]
+        if current is not None:
+            tries.append((current.text, current.confidence))
+        dated = [t for t in tries if _dated_ok(t[0])]
+        if dated:  # the surest read that is a place and a calendar date
+            text, conf = max(dated, key=lambda t: t[1])
+            raw["last_issue_date"] = fx.Raw(text, conf)
+            return
         if current is None:  # no date in it: kept as read, for what its numbers agree with (validate)
             text, conf = max(tries, key=lambda tc: len(re.findall(r"\d\d", tc[0])))
             raw["last_issue_date"] = fx.Raw(text, conf)
