@@ -5,7 +5,7 @@ and the words companies and cooperatives are named with (``data/name_words.txt``
 and "HẬU" are syllables, so the recogniser's own syllable check (`edge.ocr.syllables`) keeps
 the first; only the second is a name. A word of the name that is in no list is read again from
 the recogniser's probabilities at its letters: the likeliest spelling that only changes marks
-(within `edge.ocr.syllables.MAX_COST`) and is a name word replaces it. A word read surely stays
+(within NAME_MAX_COST) and is a name word replaces it. A word read surely stays
 as read (a rare name is not made a common one), and so do words with digits or specks in them.
 """
 
@@ -20,6 +20,12 @@ from edge.ocr.recognizer import LineRead
 from edge.ocr.syllables import LONGEST_SYLLABLE, Letter, mark_variants, respell
 
 WORD = re.compile(r"[^\W\d_]+")
+# A word in no list is almost surely misread, and marks are what the recogniser is least sure of:
+# any name word its probabilities hold at all (these bounds, against the read letters) is taken,
+# not only one close behind as for a syllable (`edge.ocr.syllables.MAX_COST`, 2.5). Chosen on the
+# tuning photos of seeds 900-903: 2.5 -> 5 -> 9 gained 4 and 3 names; 14 and 1e-9 no more.
+NAME_MAX_COST = 9.0
+NAME_MIN_P = 1e-7
 
 
 @cache
@@ -56,7 +62,7 @@ def _remarked(word: str, read: LineRead, known: frozenset[str]) -> str | None:
             continue
         letters: list[Letter] = list(read.letters[m.start():m.end()])
         fixed = respell(letters, read.probs, read.alphabet, lambda ch: variants.get(ch, ()),
-                        lambda w: w.lower() in known)
+                        lambda w: w.lower() in known, NAME_MAX_COST, NAME_MIN_P)
         if fixed is not None:
             return "".join(letter.char for letter in fixed)
     return None

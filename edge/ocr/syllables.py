@@ -140,9 +140,11 @@ def _words(letters: list[Letter]) -> list[tuple[int, int]]:
 
 
 def respell(word: list[Letter], probs: NDArray[np.float32], alphabet: str,
-            others: Callable[[str], Collection[str]], accept: Callable[[str], bool]) -> list[Letter] | None:
+            others: Callable[[str], Collection[str]], accept: Callable[[str], bool],
+            max_cost: float = MAX_COST, min_p: float = MIN_VARIANT_P) -> list[Letter] | None:
     """The most probable spelling of ``word`` that ``accept`` takes, each letter kept or replaced by
-    one of ``others(letter)`` as probable at its frame, losing at most MAX_COST; None if none.
+    one of ``others(letter)`` at least ``min_p`` probable at its frame, losing at most ``max_cost``
+    (log-probability); None if none.
 
     A depth-first search over the letters, cheapest choice first, that abandons a branch as soon
     as it has lost more than MAX_COST or more than the best spelling found: a line of specks read
@@ -151,7 +153,7 @@ def respell(word: list[Letter], probs: NDArray[np.float32], alphabet: str,
     for letter in word:
         row = probs[letter.frame]
         read = math.log(max(letter.prob, 1e-9))
-        floor = max(MIN_VARIANT_P, letter.prob * math.exp(-MAX_COST))
+        floor = max(min_p, letter.prob * math.exp(-max_cost))
         allowed = others(letter.char)
         alts = [(read - math.log(float(row[k])), alphabet[k - 1], float(row[k]))
                 for k in np.flatnonzero(row >= floor).tolist()
@@ -172,7 +174,7 @@ def respell(word: list[Letter], probs: NDArray[np.float32], alphabet: str,
             return
         for option in options[i]:
             cost = spent + option[0]
-            if cost > MAX_COST or (best is not None and cost >= best[0]):
+            if cost > max_cost or (best is not None and cost >= best[0]):
                 break  # the options are sorted by cost: the rest cost more
             chosen.append(option)
             search(i + 1, cost)

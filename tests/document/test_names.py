@@ -48,3 +48,13 @@ def test_every_name_word_the_generator_prints_is_in_the_list() -> None:
     words |= {w for part in ("middle", "given") for group in names[part].values() for n in group for w in n.split()}
     words |= {w for kind in ("forms", "trades", "names") for n in companies[kind] for w in n.split()}
     assert {w.lower() for w in words} <= name_words()
+
+
+def test_a_word_in_no_list_takes_a_name_word_its_probabilities_hold_even_far_behind() -> None:
+    # VIÊT is no name (nor a syllable): Ệ at a thousandth of Ê's probability is still held
+    text = "TRẦN TIẾN VIÊT HẬU"
+    read = _read(text, {text.index("Ê"): ("Ệ", 0.001)})
+    assert remark_name(text, [read]) == "TRẦN TIẾN VIỆT HẬU"
+    # a name word read so stays, however close its runner-up: TIẾN and TIÊN are both names
+    text = "TRẦN TIẾN VIỆT HẬU"
+    assert remark_name(text, [_read(text, {text.index("Ế"): ("Ê", 0.45)})]) == text
