@@ -48,6 +48,7 @@ MARK_AREA = 20  # pixels: a dot, a colon's dot, a tone mark
 GREY_SPECK = 6  # pixels: a grey speck on its own
 RULE_DOTS = 6  # dots in a chain that make it a dotted rule
 TALL_LINE = 1.8  # a line this many times the text's height may be text run into a stamp's arcs
+ROW_VALLEY = 0.25  # two touching rows: the thinnest ink row between them, against the thinner row's peak
 TRIM_CONTRAST = 2.0  # ... when its ink is this much denser in one text-high row than elsewhere
 INSIDE = 0.8  # share of a line's box within a wider line's of about its height (SAME_HEIGHT): a piece of it
 SAME_HEIGHT = 1.3
@@ -439,8 +440,9 @@ def _tall(box: list[int], text_h: int) -> bool:
 
 def _split_rows(lines: list[list[int]], ink: UInt8, text_h: int) -> None:
     """A line as tall as two lines of text whose ink lies in two rows with a clear gap between
-    (a small label and its value printed close under it, run together by a tone mark) is cut in
-    two, each part as wide as its own ink; a part must span its width like text does (not the
+    (a small label and its value printed close under it, run together by a tone mark), or only
+    a thin waist of ink (the value printed up into its label), is cut in two there, each part
+    as wide as its own ink; a part must span its width like text does (not the
     sparse arcs of a stamp) and be at least half as tall as text."""
     for b in list(lines):
         if not _tall(b, text_h):
@@ -451,9 +453,13 @@ def _split_rows(lines: list[list[int]], ink: UInt8, text_h: int) -> None:
         low = rows <= 0.04 * rows.max()
         half = max(2, text_h // 2)
         gaps = [y for y in range(half, len(rows) - half) if low[y]]
-        if not gaps:
-            continue
-        cut = gaps[len(gaps) // 2]
+        if gaps:
+            cut = gaps[len(gaps) // 2]
+        else:  # the rows touch (a value printed up into its label): cut at a deep enough valley
+            smooth = np.convolve(rows.astype(np.float64), np.ones(3) / 3, mode="same")
+            cut = half + int(np.argmin(smooth[half:len(rows) - half]))
+            if smooth[cut] > ROW_VALLEY * min(smooth[:cut].max(), smooth[cut:].max()):
+                continue
         parts = []
         for a, z in ((0, cut), (cut, len(rows))):
             cols = np.flatnonzero(box[a:z].any(axis=0))
