@@ -373,8 +373,17 @@ NUMBERED_WORDS = {base_letters(w).lower(): w for w in (
 OPENING_WORDS = {base_letters(w).lower(): w for w in ("Số", "Xóm", "Thôn", "Ấp", "Khối", "Hẻm", "Kiệt", "Ngách")}
 SET_PHRASES = {base_letters(w).lower(): w for w in (
     "Tổ dân phố", "Khu phố", "Thị trấn", "Thị xã", "Thành phố", "Số nhà", "Đường số")}
+# the words an address prints in small letters (a street's "đường", a lane's "ngõ", "Căn hộ",
+# "Quốc lộ", "Thị trấn" ...): a word read in small letters with their letters is one of them
+LOWER_WORDS = {base_letters(w): w for w in (
+    "phố", "đường", "ngõ", "ngách", "hẻm", "số", "nhà", "thôn", "tổ", "dân", "xã", "trấn", "hộ", "lộ")}
 _NUMBERED = re.compile(r"^(\w+)\b(?! \d)|(?<=, )(\w+)\b(?! \d)|\b(\w+)(?= \d)")
 _PHRASES = re.compile(r"\b(" + "|".join(SET_PHRASES) + r")\b")
+
+
+def _small_word(m: re.Match[str]) -> str:
+    read = m.group(0)
+    return LOWER_WORDS.get(base_letters(read), read) if read[0].islower() else read
 
 
 def _as_cased(word: str, like: str) -> str:
@@ -382,7 +391,8 @@ def _as_cased(word: str, like: str) -> str:
 
 
 def _address_words(text: str) -> str:
-    """Address keywords misread in a tone mark, spelt as printed (the case of the first letter kept)."""
+    """Address keywords misread in a tone mark, spelt as printed (the case of the first letter kept);
+    a word in small letters spelt like one of the words an address prints so is that word."""
     def numbered(m: re.Match[str]) -> str:
         read = m.group(0)
         words = NUMBERED_WORDS if m.group(3) else OPENING_WORDS
@@ -390,6 +400,7 @@ def _address_words(text: str) -> str:
         return _as_cased(word, read) if word is not None else read
 
     text = _NUMBERED.sub(numbered, text)
+    text = re.sub(r"(?<!\w)[^\W\d_]+(?!\w)", _small_word, text)
     folded = base_letters(text).lower()  # same length: spans line up with the text
     out, at = [], 0
     for m in _PHRASES.finditer(folded):

@@ -270,3 +270,13 @@ def test_a_whole_date_read_with_a_speck_beside_it_is_the_date() -> None:
     assert nz.calendar_date("11/06/2013n.5") == nz.Checked("11/06/2013", True)
     assert nz.calendar_date("1 24/07/2018") == nz.Checked("24/07/2018", True)
     assert not nz.calendar_date("11 06 2013 5").valid  # no whole date among four numbers
+
+
+def test_an_address_word_printed_in_small_letters_is_spelt_as_printed_whatever_mark_was_read() -> None:
+    read = "Số 189 dường Lũy Bán Bích, X. Nghi Phú, H. Sóc Sơn, Hà Nội"
+    assert nz.address(read)[0].text == "Số 189 đường Lũy Bán Bích, X. Nghi Phú, H. Sóc Sơn, Hà Nội"
+    read = "Số 117 ngõ 10 phỗ Trần Khát Chân, X. Quế Nham, H. Đan Phượng, Hà Nội"
+    assert nz.address(read)[0].text == "Số 117 ngõ 10 phố Trần Khát Chân, X. Quế Nham, H. Đan Phượng, Hà Nội"
+    # a name in capitals with the same letters is a name: the street Dương Quảng Hàm stays
+    read = "Số 12 Đường Dương Quảng Hàm, Phường Quan Hoa, Quận Cầu Giấy, Hà Nội"
+    assert nz.address(read)[0].text == read
