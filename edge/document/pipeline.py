@@ -228,6 +228,8 @@ def _shared(a: LineBox, b: LineBox) -> int:
     return overlap(a.as_tuple(), b.as_tuple())
 
 
+# fields with a validator whose value, read as none can be, is read again with room at its ends
+WIDER_KEYS = ("first_issue_date", "last_issue_date", "plate", "engine", "chassis", "id", "capacity")
 SURE_ID = 0.9  # a certificate number read at least this surely, and like one, is not read again
 
 
@@ -350,6 +352,7 @@ class Pipeline:
             self._reread_dated_line(card, lines, raw)
         else:
             self._reread_id(card, classified, raw)
+        self._reread_wider(card, lines, raw, side)
         t0 += time.perf_counter() - t1  # counted as recognition, not extraction
         timings["recognise"] += time.perf_counter() - t1
         result = side_result(side, raw)
@@ -397,6 +400,29 @@ class Pipeline:
         if current is None:  # no date in it: kept as read, for what its numbers agree with (validate)
             text, conf = max(tries, key=lambda tc: len(re.findall(r"\d\d", tc[0])))
             raw["last_issue_date"] = fx.Raw(text, conf)
+
+    def _reread_wider(self, card: Image, lines: list[fx.Line], raw: dict[str, fx.Raw], side: SideType) -> None:
+        """A key value or date read as none can be (cut short, "/10/202"): its line read again with
+        room at both ends, where the print faded past the line finder; kept only if it then can be."""
+        w = card.shape[1]
+        for key in (k for k in WIDER_KEYS if k in SIDE_FIELDS[side]):
+            r = raw.get(key)
+            if r is None or not r.lines or not doubtful(key, r.text):
+                continue
+            part = r.lines[-1]
+            src = max(lines, key=lambda ln: overlap(ln.box, part.box))
+            if overlap(src.box, part.box) <= 0:
+                continue
+            x0, y0, x1, y1 = src.box
+            pad = y1 - y0
+            boxes = [LineBox(max(int(EDGE_BAND * w), x0 - 2 * pad), y0, min(int((1 - EDGE_BAND) * w), x1 + k * pad), y1)
+                     for k in (1, 3)]
+            for box, read in zip(boxes, self.recognizer.read([crop_line(card, b) for b in boxes]), strict=True):
+                again = fx.extract([fx.Line(box.as_tuple(), read.text, read.confidence, read) if ln is src else ln
+                                    for ln in lines])
+                if key in again and not doubtful(key, again[key].text):
+                    raw[key] = again[key]
+                    break
 
     def _reread_id(self, card: Image, classified: fx.Classified, raw: dict[str, fx.Raw]) -> None:
         """The certificate number read unsurely or not at all: read again cut to its own print
