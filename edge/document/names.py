@@ -37,12 +37,14 @@ def name_words() -> frozenset[str]:
 
 
 def remark_name(name: str, reads: Iterable[LineRead | None]) -> str:
-    """``name`` (as normalised) with each word in no list re-marked, where a line it was read
-    from (``reads``) holds its letters and a name word is close in their probabilities."""
+    """``name`` (as normalised) with a word read in two pieces joined, and each word in no list
+    re-marked, where a line it was read from (``reads``) holds its letters and a name word is in
+    their probabilities."""
+    known = name_words()
+    name = _rejoined(name, known)
     sources = [r for r in reads if r is not None and r.probs is not None and r.letters]
     if not sources:
         return name
-    known = name_words()
     out = []
     for word in name.split(" "):
         if word.lower() in known or not 1 < len(word) <= LONGEST_SYLLABLE or not word.isalpha():
@@ -50,6 +52,23 @@ def remark_name(name: str, reads: Iterable[LineRead | None]) -> str:
             continue
         fixed = next((f for r in sources if (f := _remarked(word, r, known)) is not None), None)
         out.append(fixed.upper() if word.isupper() and fixed is not None else fixed or word)
+    return " ".join(out)
+
+
+def _rejoined(name: str, known: frozenset[str]) -> str:
+    """A name word read in two pieces, one of them no name word ("NGU YỄN", "THỊ NH"), joined."""
+    words = name.split(" ")
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        pair = words[i:i + 2]
+        if (len(pair) == 2 and (pair[0] + pair[1]).lower() in known
+                and not (pair[0].lower() in known and pair[1].lower() in known)):
+            out.append(pair[0] + pair[1])
+            i += 2
+        else:
+            out.append(words[i])
+            i += 1
     return " ".join(out)
 
 

@@ -58,3 +58,9 @@ def test_a_word_in_no_list_takes_a_name_word_its_probabilities_hold_even_far_beh
     # a name word read so stays, however close its runner-up: TIẾN and TIÊN are both names
     text = "TRẦN TIẾN VIỆT HẬU"
     assert remark_name(text, [_read(text, {text.index("Ế"): ("Ê", 0.45)})]) == text
+
+
+def test_a_name_word_read_in_two_pieces_is_joined_but_two_name_words_are_not() -> None:
+    assert remark_name("NGU YỄN HỮU TRƯỜNG", []) == "NGUYỄN HỮU TRƯỜNG"
+    assert remark_name("CÔNG TY CP ĐẦU TƯ PHÁT TRIỂN HƯNG THỊ NH", []) == "CÔNG TY CP ĐẦU TƯ PHÁT TRIỂN HƯNG THỊNH"
+    assert remark_name("LÊ VĂN AN", []) == "LÊ VĂN AN"  # LÊ, VĂN and AN are each a name word
