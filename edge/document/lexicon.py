@@ -6,8 +6,9 @@ almost surely misread, and its marks are what the recogniser is least sure of: i
 from the recogniser's probabilities at its letters, and the likeliest spelling that only changes
 marks (`edge.ocr.syllables.mark_variants`) and is in the list replaces it. Any list word those
 probabilities hold at all is taken (MAX_COST, MIN_P against the read letters), not only one
-close behind as for a syllable (`edge.ocr.syllables.MAX_COST`, 2.5): chosen on the tuning photos
-of seeds 900-903, where 2.5 -> 5 -> 9 gained 4 and 3 owners' names, 14 and 1e-9 no more.
+close behind as for a syllable (`edge.ocr.syllables.MAX_COST`, 2.5), and among more of them
+(MAX_OPTIONS): chosen on the tuning photos of seeds 900-903, where a cost of 2.5 -> 5 -> 9 gained
+4 and 3 owners' names (14 and 1e-9 no more), and 3 -> 8 options 2 more (17 no more).
 Words with digits or specks in them stay as read.
 """
 
@@ -22,6 +23,7 @@ from edge.ocr.syllables import LONGEST_SYLLABLE, Letter, mark_variants, respell
 WORD = re.compile(r"[^\W\d_]+")
 MAX_COST = 9.0
 MIN_P = 1e-7
+MAX_OPTIONS = 8  # the likeliest other marks tried per letter (3 for a syllable): GẤM behind GÂM, GẬM, GẦM ...
 
 
 def remark_words(text: str, reads: Iterable[LineRead | None], known: frozenset[str]) -> str:
@@ -53,7 +55,7 @@ def remarked(word: str, read: LineRead, known: frozenset[str]) -> str | None:
             continue
         letters: list[Letter] = list(read.letters[m.start():m.end()])
         fixed = respell(letters, read.probs, read.alphabet, lambda ch: variants.get(ch, ()),
-                        lambda w: w.lower() in known, MAX_COST, MIN_P)
+                        lambda w: w.lower() in known, MAX_COST, MIN_P, MAX_OPTIONS)
         if fixed is not None:
             return "".join(letter.char for letter in fixed)
     return None

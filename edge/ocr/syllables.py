@@ -141,10 +141,11 @@ def _words(letters: list[Letter]) -> list[tuple[int, int]]:
 
 def respell(word: list[Letter], probs: NDArray[np.float32], alphabet: str,
             others: Callable[[str], Collection[str]], accept: Callable[[str], bool],
-            max_cost: float = MAX_COST, min_p: float = MIN_VARIANT_P) -> list[Letter] | None:
+            max_cost: float = MAX_COST, min_p: float = MIN_VARIANT_P,
+            max_options: int = MAX_OPTIONS) -> list[Letter] | None:
     """The most probable spelling of ``word`` that ``accept`` takes, each letter kept or replaced by
-    one of ``others(letter)`` at least ``min_p`` probable at its frame, losing at most ``max_cost``
-    (log-probability); None if none.
+    one of ``others(letter)`` at least ``min_p`` probable at its frame (the ``max_options`` likeliest),
+    losing at most ``max_cost`` (log-probability); None if none.
 
     A depth-first search over the letters, cheapest choice first, that abandons a branch as soon
     as it has lost more than MAX_COST or more than the best spelling found: a line of specks read
@@ -158,7 +159,7 @@ def respell(word: list[Letter], probs: NDArray[np.float32], alphabet: str,
         alts = [(read - math.log(float(row[k])), alphabet[k - 1], float(row[k]))
                 for k in np.flatnonzero(row >= floor).tolist()
                 if 0 < k <= len(alphabet) and alphabet[k - 1] != letter.char and alphabet[k - 1] in allowed]
-        options.append([(0.0, letter.char, letter.prob), *sorted(alts)[:MAX_OPTIONS]])
+        options.append([(0.0, letter.char, letter.prob), *sorted(alts)[:max_options]])
     best: tuple[float, list[tuple[float, str, float]]] | None = None
     chosen: list[tuple[float, str, float]] = []
     budget = MAX_STEPS

@@ -64,3 +64,13 @@ def test_a_name_word_read_in_two_pieces_is_joined_but_two_name_words_are_not() -
     assert remark_name("NGU YỄN HỮU TRƯỜNG", []) == "NGUYỄN HỮU TRƯỜNG"
     assert remark_name("CÔNG TY CP ĐẦU TƯ PHÁT TRIỂN HƯNG THỊ NH", []) == "CÔNG TY CP ĐẦU TƯ PHÁT TRIỂN HƯNG THỊNH"
     assert remark_name("LÊ VĂN AN", []) == "LÊ VĂN AN"  # LÊ, VĂN and AN are each a name word
+
+
+def test_the_name_word_may_lie_behind_several_other_marks() -> None:
+    text = "NGUYỄN THANH ÁNH GÂM"
+    letters, probs = frames(text, {text.index("Â"): ("Ấ", 0.002)})
+    index = {ch: i + 1 for i, ch in enumerate(charset())}
+    for other in "ẬẦẨẪ":  # four other marks read likelier than the name's: none makes a name word
+        probs[2 * text.index("Â"), index[other]] = 0.01
+    read = LineRead(text, 0.5, tuple(letter.prob for letter in letters), tuple(letters), probs, charset())
+    assert remark_name(text, [read]) == "NGUYỄN THANH ÁNH GẤM"
