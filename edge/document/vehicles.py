@@ -23,6 +23,8 @@ from edge.ocr.charset import normalize_text
 if TYPE_CHECKING:
     from edge.synth.vehicles import VehicleModel
 
+MODEL_NEAR = float(__import__("os").environ.get("MNEAR", "101"))
+MODEL_MARGIN = float(__import__("os").environ.get("MMARGIN", "8"))
 MODEL_MATCH = 80.0  # a model read this like one of its brand's catalogue names is that name
 MIN_CODE = 3  # the shortest maker or engine-type code that names a brand
 TEMPLATE_SLOTS = re.compile(r"[#?*~]")  # where a number template's free characters begin
@@ -93,9 +95,14 @@ def model(raw: str, brand: str | None) -> tuple[Checked, float]:
     names = _models_by_brand().get(brand or "") or _all_models()
     if not text or text in names:
         return Checked(text, bool(text)), 1.0
-    hit = process.extractOne(text, names, scorer=fuzz.ratio, processor=_plain)
-    if hit is not None and hit[1] >= MODEL_MATCH:
-        return Checked(str(hit[0]), True), float(hit[1]) / 100
+    hits = process.extract(text, names, scorer=fuzz.ratio, processor=_plain, limit=2)
+    if hits and hits[0][1] >= MODEL_MATCH:
+        return Checked(str(hits[0][0]), True), float(hits[0][1]) / 100
+    # among the few models of a known brand, a read as like one and clearly less like any other
+    # ("STRU8 RC": SIRIUS RC 67, EXCITER RC 50) is that one, its score the confidence it carries
+    second = hits[1][1] if len(hits) > 1 else 0.0
+    if brand in _models_by_brand() and hits and hits[0][1] >= MODEL_NEAR and hits[0][1] - second >= MODEL_MARGIN:
+        return Checked(str(hits[0][0]), True), float(hits[0][1]) / 100
     return Checked(text, True), 1.0
 
 
