@@ -23,9 +23,9 @@ from edge.ocr.charset import normalize_text
 if TYPE_CHECKING:
     from edge.synth.vehicles import VehicleModel
 
-MODEL_NEAR = float(__import__("os").environ.get("MNEAR", "101"))
-MODEL_MARGIN = float(__import__("os").environ.get("MMARGIN", "8"))
 MODEL_MATCH = 80.0  # a model read this like one of its brand's catalogue names is that name
+MODEL_NEAR = 55.0  # ... or, among a known brand's models, this like one (chosen on 900-903: 60 -> 55 one more)
+MODEL_MARGIN = 6.0  # ... and this much less like any other
 MIN_CODE = 3  # the shortest maker or engine-type code that names a brand
 TEMPLATE_SLOTS = re.compile(r"[#?*~]")  # where a number template's free characters begin
 # what a template's free characters may be: a digit, a VIN letter (no I O Q), either, a model-year code
@@ -90,7 +90,8 @@ def _pattern_letters(kind: NumberKind) -> dict[int, frozenset[str]]:
 def model(raw: str, brand: str | None) -> tuple[Checked, float]:
     """The catalogue's model name closest to ``raw`` (among ``brand``'s when it is known), compared
     without marks ("GÁT" is a misread GAT), and the match score 0..1; a model the catalogue lacks
-    stays as read, in capitals (score 1)."""
+    stays as read, in capitals (score 1). Among a known brand's few models a read only somewhat
+    like one of them is that one when it is clearly less like the others (MODEL_NEAR, MODEL_MARGIN)."""
     text = re.sub(r"\s+", " ", normalize_text(raw).upper()).strip(" :.,")
     names = _models_by_brand().get(brand or "") or _all_models()
     if not text or text in names:
