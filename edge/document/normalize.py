@@ -43,7 +43,8 @@ BRANDS = (
 # Words the paint colour is written in: colours, and the words that qualify them
 COLOR_WORDS = ("Trắng", "Đen", "Đỏ", "Xanh", "Bạc", "Ghi", "Vàng", "Nâu", "Xám", "Cam", "Hồng", "Tím", "Be",
                "Kem", "dương", "ngọc", "trai", "nhám", "đô", "lá", "lục", "rêu", "đậm", "nhạt")
-COLOR_MATCH = 80.0
+BASE_COLORS = frozenset(w.lower() for w in COLOR_WORDS[:14])  # of which a part names at most two
+COLOR_MATCH = 75.0  # a word this like a colour word is it: one letter of four misread ("Móng"), not of three ("Màu")
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ def color_words(raw: str) -> str | None:
     folded = {fold_marks(w) for w in COLOR_WORDS}
     fixed: list[str] = []
     for part in parts:
-        words, out = part.split(" "), list[str]()
+        # a speck read as a letter beside a colour word is no word of it ("Xanh n")
+        words, out = [w for w in part.split(" ") if len(w) > 1 or " " not in part], list[str]()
         while words:
             if len(words) > 1 and fold_marks(words[0]) not in folded and fold_marks(words[0] + words[1]) in folded:
                 words = [words[0] + words[1], *words[2:]]
@@ -113,6 +115,8 @@ def color_words(raw: str) -> str | None:
                 return None
             out.append(word[0].upper() + word[1:] if not out else word[0].lower() + word[1:])
             words = words[1:]
+        if sum(w.lower() in BASE_COLORS for w in out) > 2:  # "Bạc trắng vàng hồng": a line of junk, not a colour
+            return None
         fixed.append(" ".join(out))
     return " - ".join(fixed) if fixed else None
 
