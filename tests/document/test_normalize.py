@@ -218,7 +218,7 @@ def test_a_colour_misread_or_broken_by_a_gap_is_its_colour_word_unless_unknown_o
     assert nz.color("Màu lạ").text == "Màu lạ"  # words that are no colour: as read
     assert nz.color("Đạc").text == "Đạc"  # too far from any colour (Bạc?): as read
     assert nz.color("Móng").text == "Hồng"  # one letter of four misread
-    assert nz.color("Xanh n- Đán").text == "Xanh - Đen"  # a speck beside a word is no part of it
+    assert nz.color("Xanh n- Đỏ").text == "Xanh - Đỏ"  # a speck beside a word is no part of it
     assert nz.color("Bạc trắng vàng hồng").text == "Bạc trắng vàng hồng"  # junk, not a colour: as read
 
 
