@@ -286,6 +286,17 @@ def _gazetteer() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return places, units
 
 
+HOME_UNIT_MATCH = 60.0  # a header this like one of the plate's province's units is that unit
+
+
+@cache
+def _units_of() -> dict[str, tuple[str, ...]]:
+    """Each province's police units (its own and its districts'), by the province's name."""
+    from edge.synth.places import provinces
+
+    return {p.name: tuple(sorted({p.authority} | {d.authority for d in p.districts})) for p in provinces()}
+
+
 def _closest(text: str, choices: tuple[str, ...], threshold: float) -> tuple[Checked, float]:
     hit = process.extractOne(text, choices, scorer=fuzz.ratio, processor=fold_marks)
     if hit and hit[1] >= threshold:
@@ -312,10 +323,17 @@ def place(raw: str, threshold: float = 80.0) -> tuple[Checked, float]:
     return _closest(re.sub(r"^\W+|\W+$", "", text), _gazetteer()[0], threshold)
 
 
-def authority(raw: str, threshold: float = 80.0) -> tuple[Checked, float]:
-    """The issuing police unit of the front header, corrected to a known unit's spelling (rapidfuzz)."""
+def authority(raw: str, threshold: float = 80.0, home: str | None = None) -> tuple[Checked, float]:
+    """The issuing police unit of the front header, corrected to a known unit's spelling (rapidfuzz).
+
+    ``home``: the province the card's plate (or address) names: a header read too badly for any
+    unit is the one of that province's units it is still clearly like (HOME_UNIT_MATCH)."""
     text = re.sub(r"\s+", " ", normalize_text(raw)).strip(" ,.:").upper()
     found = _closest(text, _gazetteer()[1], threshold)
+    if not found[0].valid and home is not None and (units := _units_of().get(home)):
+        near = _closest(text, units, HOME_UNIT_MATCH)  # its score, under 0.8, is the field's confidence's
+        if near[0].valid:
+            return near
     if not found[0].valid and not fold_marks(text).startswith("cong"):
         # every unit's name opens with "CÔNG AN": its first word faded or cut off ("AN TP HÀ NỘI")
         whole = _closest(f"CÔNG {text}" if fold_marks(text).startswith("an ") else f"CÔNG AN {text}",

@@ -135,7 +135,8 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
         texts["issued_at"] = (home, home_confidence * INVALID)
     if side == SideType.FRONT and "authority" in raw:
         a = raw["authority"]
-        known, score = norm.authority(a.text)
+        province = norm.plate_province(plate.text) if plate is not None else None
+        known, score = norm.authority(a.text, home=province)
         texts["issued_at"] = (known.text, a.confidence * (score if known.valid else INVALID))
     plate_home = norm.plate_province(plate.text) if plate is not None else None
     for key in SIDE_FIELDS[side]:

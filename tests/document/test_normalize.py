@@ -286,3 +286,10 @@ def test_an_address_word_printed_in_small_letters_is_spelt_as_printed_whatever_m
     # a name in capitals with the same letters is a name: the street Dương Quảng Hàm stays
     read = "Số 12 Đường Dương Quảng Hàm, Phường Quan Hoa, Quận Cầu Giấy, Hà Nội"
     assert nz.address(read)[0].text == read
+
+
+def test_a_header_read_too_badly_for_any_unit_is_the_plate_province_s_unit_it_is_like() -> None:
+    assert not nz.authority("CÔNG N P NÀ SỘN")[0].valid  # like no unit enough among all of them
+    unit, score = nz.authority("CÔNG N P NÀ SỘN", home="Hà Nội")
+    assert unit.text == "CÔNG AN TP HÀ NỘI" and score < 0.8  # a likeness, carried into its confidence
+    assert not nz.authority("XE MÔ TÔ", home="Hà Nội")[0].valid  # no unit's likeness at all
