@@ -16,7 +16,7 @@ from edge.document import normalize as norm
 from edge.document.digits import redigit
 from edge.document.fields import Raw
 from edge.document.names import remark_name
-from edge.document.vehicles import brand_of_model, brand_of_numbers, model, one_edit_fix
+from edge.document.vehicles import brand_of_model, brand_of_numbers, capacity_of, model, one_edit_fix
 from edge.ocr.charset import normalize_text
 from edge.schema import SIDE_FIELDS, FieldValue, SideResult, SideType
 
@@ -151,6 +151,7 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
         texts[key] = (checked.text, r.confidence * factor * (1.0 if checked.valid else INVALID))
     if side == SideType.BACK:
         _brand_and_model(texts, raw)
+        _capacity_from_engine(texts)
     if side == SideType.FRONT and "id" in raw and "id" not in texts:
         checked, _ = _checked("id", raw["id"].text)
         texts["id"] = (checked.text, raw["id"].confidence * (1.0 if checked.valid else INVALID))
@@ -178,6 +179,18 @@ def _brand_and_model(texts: dict[str, tuple[str, float]], raw: dict[str, Raw]) -
         texts["brand"] = (only, read.confidence * INVALID)  # a model only one brand makes
         checked, score = model(read.text, only)
     texts["model"] = (checked.text, read.confidence * (score if checked.valid else INVALID))
+
+
+def _capacity_from_engine(texts: dict[str, tuple[str, float]]) -> None:
+    """A capacity read as none can be, or lost, is the one the catalogue gives the engine number's
+    pattern (and the model), inferred with a low confidence."""
+    capacity, engine = texts.get("capacity"), texts.get("engine")
+    if engine is None or (capacity is not None and _capacity(capacity[0]).valid):
+        return
+    model_name = texts["model"][0] if "model" in texts else None
+    inferred = capacity_of(engine[0], model_name) or (capacity_of(engine[0], None) if model_name else None)
+    if inferred:
+        texts["capacity"] = (inferred, engine[1] * INVALID)
 
 
 def _cross_check(texts: dict[str, tuple[str, float]]) -> None:

@@ -87,6 +87,26 @@ def _pattern_letters(kind: NumberKind) -> dict[int, frozenset[str]]:
     return {i: frozenset(cs) for i, cs in out.items()}
 
 
+def capacity_of(engine: str, model_name: str | None) -> str | None:
+    """The one capacity the catalogue gives an engine number of this pattern (of the model, when it
+    is known and the catalogue has it), or None where it gives none or several."""
+    from edge.synth.vehicles import vehicle_models
+
+    found = set()
+    for family in vehicle_models():
+        if model_name and model_name not in family.models:
+            continue
+        for e in family.engines:
+            if (not model_name or not e.models or model_name in e.models) and _pattern(e.template).fullmatch(engine):
+                found.add(e.capacity)
+    return found.pop() if len(found) == 1 and "" not in found else None
+
+
+@cache
+def _pattern(template: str) -> re.Pattern[str]:
+    return re.compile("".join(SLOT_CLASSES.get(c, re.escape(c)) for c in template))
+
+
 def model(raw: str, brand: str | None) -> tuple[Checked, float]:
     """The catalogue's model name closest to ``raw`` (among ``brand``'s when it is known), compared
     without marks ("GÁT" is a misread GAT), and the match score 0..1; a model the catalogue lacks

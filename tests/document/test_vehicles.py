@@ -118,3 +118,24 @@ def test_a_brand_lost_with_no_number_to_name_it_is_the_one_that_makes_the_model(
     assert info["brand"].text == "YAMAHA" and (info["brand"].confidence or 1.0) <= 0.9 * INVALID
     unknown = side_result(SideType.BACK, {"brand": Raw("YAMAIE", 0.7), "model": Raw("ZX-10R", 0.9)}).info
     assert unknown["brand"].text == "YAMAIE"
+
+
+def test_the_capacity_the_catalogue_gives_an_engine_pattern_and_model() -> None:
+    from edge.document.vehicles import capacity_of
+
+    assert capacity_of("JF27E-2131349", None) == "108"  # one capacity for this engine's pattern
+    assert capacity_of("HC12E-5939911", None) is None  # HC12E comes as 97 and as 100: no claim
+    assert capacity_of("XYZ-1", None) is None  # no pattern of the catalogue's
+
+
+def test_a_capacity_read_as_none_can_be_is_the_engine_s_inferred_with_a_low_confidence() -> None:
+    from edge.document.fields import Raw
+    from edge.document.validate import side_result
+    from edge.schema import SideType
+
+    raw = {"engine": Raw("JF27E-2131349", 0.9), "capacity": Raw("ix2", 0.8)}
+    info = side_result(SideType.BACK, raw).info
+    confidence = info["capacity"].confidence
+    assert info["capacity"].text == "108" and confidence is not None and confidence < 0.5
+    raw["capacity"] = Raw("110", 0.8)  # read as a capacity: kept as read
+    assert side_result(SideType.BACK, raw).info["capacity"].text == "110"
