@@ -16,7 +16,14 @@ from edge.document import normalize as norm
 from edge.document.digits import redigit
 from edge.document.fields import Raw
 from edge.document.names import remark_name
-from edge.document.vehicles import brand_of_model, brand_of_numbers, capacity_of, model, one_edit_fix
+from edge.document.vehicles import (
+    brand_of_model,
+    brand_of_numbers,
+    capacity_of,
+    chassis_for_engine,
+    model,
+    one_edit_fix,
+)
 from edge.ocr.charset import normalize_text
 from edge.schema import SIDE_FIELDS, FieldValue, SideResult, SideType
 
@@ -152,6 +159,10 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
     if side == SideType.BACK:
         _brand_and_model(texts, raw)
         _capacity_from_engine(texts)
+        if "chassis" in texts and "engine" in texts:  # the chassis code the engine's family prints
+            fitted = chassis_for_engine(texts["chassis"][0], texts["engine"][0])
+            if fitted is not None:
+                texts["chassis"] = (fitted, min(texts["chassis"][1], texts["engine"][1]) * EDITED)
     if side == SideType.FRONT and "id" in raw and "id" not in texts:
         checked, _ = _checked("id", raw["id"].text)
         texts["id"] = (checked.text, raw["id"].confidence * (1.0 if checked.valid else INVALID))

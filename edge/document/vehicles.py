@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 MODEL_MATCH = 80.0  # a model read this like one of its brand's catalogue names is that name
 MODEL_NEAR = 55.0  # ... or, among a known brand's models, this like one (chosen on 900-903: 60 -> 55 one more)
 MODEL_MARGIN = 6.0  # ... and this much less like any other
+MAX_CODE_EDITS = 3  # misread characters of a chassis pattern's fixed code put right from the engine's
 MIN_CODE = 3  # the shortest maker or engine-type code that names a brand
 TEMPLATE_SLOTS = re.compile(r"[#?*~]")  # where a number template's free characters begin
 # what a template's free characters may be: a digit, a VIN letter (no I O Q), either, a model-year code
@@ -45,6 +46,44 @@ def one_edit_fix(number: str, kind: NumberKind) -> str | None:
         return None
     fixed = {c for c in _one_edit(number, _pattern_letters(kind)) if pattern.fullmatch(c)}
     return fixed.pop() if len(fixed) == 1 else None
+
+
+def chassis_for_engine(chassis: str, engine: str) -> str | None:
+    """``chassis`` (read as no family's pattern) put right by the chassis patterns that go with the
+    read ``engine`` number's: the one same-length pattern whose free places the read fits (a
+    look-alike for a digit allowed) and whose fixed code it misreads in at most MAX_CODE_EDITS
+    places ("RL83F4206NY474161" with engine JF42E-… is RLHJF4206NY474161). None when ``chassis``
+    already fits a pattern, the engine none, or no pattern or more than one result fits."""
+    from edge.synth.vehicles import vehicle_models
+
+    if not chassis or not engine or _patterns("chassis").fullmatch(chassis):
+        return None
+    found = set()
+    for family in vehicle_models():
+        for e in family.engines:
+            if not _pattern(e.template).fullmatch(engine):
+                continue
+            for template in e.chassis or _chassis_of(family):
+                fitted = _fit(chassis, template)
+                if fitted is not None:
+                    found.add(fitted)
+    return found.pop() if len(found) == 1 else None
+
+
+def _fit(read: str, template: str) -> str | None:
+    if len(read) != len(template):
+        return None
+    out, edits = [], 0
+    for c, t in zip(read, template, strict=True):
+        if t in SLOT_CLASSES:
+            c = c if re.fullmatch(SLOT_CLASSES[t], c) else c.translate(TO_DIGIT)
+            if not re.fullmatch(SLOT_CLASSES[t], c):
+                return None
+            out.append(c)
+        else:
+            edits += c != t
+            out.append(t)
+    return "".join(out) if edits <= MAX_CODE_EDITS else None
 
 
 def _one_edit(s: str, letters: dict[int, frozenset[str]]) -> Iterator[str]:

@@ -139,3 +139,13 @@ def test_a_capacity_read_as_none_can_be_is_the_engine_s_inferred_with_a_low_conf
     assert info["capacity"].text == "108" and confidence is not None and confidence < 0.5
     raw["capacity"] = Raw("110", 0.8)  # read as a capacity: kept as read
     assert side_result(SideType.BACK, raw).info["capacity"].text == "110"
+
+
+def test_a_chassis_number_s_misread_code_is_put_right_from_the_engine_number_s_family() -> None:
+    from edge.document.vehicles import chassis_for_engine
+
+    assert chassis_for_engine("RL83F4206NY474161", "JF42E-1234567") == "RLHJF4206NY474161"  # two letters
+    assert chassis_for_engine("RLC15B017FY045149", "5B91-123456") == "RLCJ5B917FY045149"  # and a look-alike
+    assert chassis_for_engine("RLHJF4206NY474161", "JF42E-1234567") is None  # fits already: left
+    assert chassis_for_engine("RL83F4206NY474161", "ZZ-1") is None  # an engine of no family: no claim
+    assert chassis_for_engine("XXXXX4206NY474161", "JF42E-1234567") is None  # the code too far off
