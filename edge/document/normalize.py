@@ -88,10 +88,28 @@ def color(raw: str) -> Checked:
     only one; a colour of other words, or a word as like two colours ("am": Cam or Xám), is left
     as read."""
     words = color_words(raw)
-    if words is not None:
-        return Checked(words, True)
-    text = _color_text(raw)
+    text = words if words is not None else _color_text(raw)
+    # a colour of the catalogue in these letters, its dash lost or a mark misread ("Trắng đen")
+    known = _catalogue_colors().get(_color_key(text))
+    if known is not None:
+        return Checked(known, True)
     return Checked(text, bool(text))
+
+
+def _color_key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", fold_marks(text))
+
+
+@cache
+def _catalogue_colors() -> dict[str, str]:
+    """The colours the vehicle catalogue lists, by their letters without marks, dashes or spaces."""
+    from edge.synth.vehicles import vehicle_data
+
+    colors = {c for pool in vehicle_data().colors.values() for c in pool.items}
+    keys: dict[str, set[str]] = {}
+    for c in colors:
+        keys.setdefault(_color_key(c), set()).add(c)
+    return {k: v.pop() for k, v in keys.items() if len(v) == 1}
 
 
 def _color_text(raw: str) -> str:
@@ -630,6 +648,8 @@ def name(raw: str) -> Checked:
         words, junk = words[1:], junk[1:]
     while words and junk[-1]:
         words, junk = words[:-1], junk[:-1]
+    if words and fold_marks(words[0]) not in COMPANY_OPENERS:  # a person's name has no number: a speck
+        words = [w for w, j in zip(words, junk, strict=True) if not j]
     if len(words) >= 3 and len(words[0]) == 1 and (
             fold_marks(words[1]) in _surnames() or _glued(words[1]) or fold_marks(words[1]) in COMPANY_OPENERS):
         words = words[1:]  # a speck read as a letter before a family name or a company: no name starts with one

@@ -52,6 +52,8 @@ def _capacity(text: str) -> norm.Checked:
     number = re.search(r"(?<![\w.,])\d[\d.,]*" + CAPACITY_UNIT + r"(?!\w)", t)
     if number is not None and not re.fullmatch(CAPACITY, t):
         t = number.group(0)
+    # thousands are printed with a dot ("1.248 cm3"): one lost is put back
+    t = re.sub(r"^(\d{1,3})(\d{3})(?= cm3$| W$)", r"\1.\2", t)
     return norm.Checked(t, bool(re.fullmatch(CAPACITY, t)))
 
 

@@ -293,3 +293,15 @@ def test_a_header_read_too_badly_for_any_unit_is_the_plate_province_s_unit_it_is
     unit, score = nz.authority("CÔNG N P NÀ SỘN", home="Hà Nội")
     assert unit.text == "CÔNG AN TP HÀ NỘI" and score < 0.8  # a likeness, carried into its confidence
     assert not nz.authority("XE MÔ TÔ", home="Hà Nội")[0].valid  # no unit's likeness at all
+
+
+def test_a_colour_of_the_catalogue_read_without_its_dash_or_with_a_wrong_mark_is_that_colour() -> None:
+    assert nz.color("Trắng đen").text == "Trắng - Đen"
+    assert nz.color("Đô - Đen").text == "Đỏ - Đen"
+    assert nz.color("Ghi bạc").text == "Ghi bạc" and nz.color("Xanh dương").text == "Xanh dương"
+
+
+def test_a_speck_read_as_a_number_inside_a_person_s_name_is_dropped_but_not_in_a_company_s() -> None:
+    assert nz.name("TRẦN 1 TRÚC NGÂN").text == "TRẦN TRÚC NGÂN"
+    assert nz.name("CÔNG TY 36 XÂY DỰNG").text == "CÔNG TY 36 XÂY DỰNG"
+

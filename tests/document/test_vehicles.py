@@ -149,3 +149,11 @@ def test_a_chassis_number_s_misread_code_is_put_right_from_the_engine_number_s_f
     assert chassis_for_engine("RLHJF4206NY474161", "JF42E-1234567") is None  # fits already: left
     assert chassis_for_engine("RL83F4206NY474161", "ZZ-1") is None  # an engine of no family: no claim
     assert chassis_for_engine("XXXXX4206NY474161", "JF42E-1234567") is None  # the code too far off
+
+
+def test_a_capacity_s_lost_thousands_dot_is_put_back() -> None:
+    from edge.document.validate import _capacity
+
+    assert _capacity("1248 cm3").text == "1.248 cm3" and _capacity("1200 W").text == "1.200 W"
+    assert _capacity("125").text == "125" and _capacity("1.998 cm3").text == "1.998 cm3"
+
