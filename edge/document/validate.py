@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from edge.document import normalize as norm
 from edge.document.digits import redigit
@@ -41,6 +42,7 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", normalize_text(text)).strip(" :.,")
 
 
+CAPACITY_EDITS = 1  # a capacity read this many digits from the one the engine's catalogue entry gives is it
 CAPACITY_UNIT = r"( cm3| W)?"  # cylinder capacity, or an electric motor's power
 CAPACITY = r"[\d.,]+" + CAPACITY_UNIT
 
@@ -196,14 +198,27 @@ def _brand_and_model(texts: dict[str, tuple[str, float]], raw: dict[str, Raw]) -
 
 def _capacity_from_engine(texts: dict[str, tuple[str, float]]) -> None:
     """A capacity read as none can be, or lost, is the one the catalogue gives the engine number's
-    pattern (and the model), inferred with a low confidence."""
-    capacity, engine = texts.get("capacity"), texts.get("engine")
-    if engine is None or (capacity is not None and _capacity(capacity[0]).valid):
+    pattern (and the model), inferred with a low confidence; one read as a capacity a digit
+    from that one ("25", "5.192 cm3") is that one, put right."""
+    capacity, engine, model_read = texts.get("capacity"), texts.get("engine"), texts.get("model")
+    read = _capacity(capacity[0]) if capacity is not None else None
+    model_name = model_read[0] if model_read is not None else None
+    inferred, source = None, 0.0
+    if engine is not None:
+        inferred = capacity_of(engine[0], model_name) or (capacity_of(engine[0], None) if model_name else None)
+        source = engine[1]
+    if inferred is None and model_read is not None:  # the engine number misread: the model's own
+        inferred, source = capacity_of(None, model_name), model_read[1]
+    if not inferred or (read is not None and read.text == inferred):
         return
-    model_name = texts["model"][0] if "model" in texts else None
-    inferred = capacity_of(engine[0], model_name) or (capacity_of(engine[0], None) if model_name else None)
-    if inferred:
-        texts["capacity"] = (inferred, engine[1] * INVALID)
+    if read is None or not read.valid:
+        texts["capacity"] = (inferred, source * INVALID)
+    elif capacity is not None and Levenshtein.distance(_digits(read.text), _digits(inferred)) <= CAPACITY_EDITS:
+        texts["capacity"] = (inferred, min(capacity[1], source) * EDITED)
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
 
 
 def _cross_check(texts: dict[str, tuple[str, float]]) -> None:

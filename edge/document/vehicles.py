@@ -126,17 +126,21 @@ def _pattern_letters(kind: NumberKind) -> dict[int, frozenset[str]]:
     return {i: frozenset(cs) for i, cs in out.items()}
 
 
-def capacity_of(engine: str, model_name: str | None) -> str | None:
+def capacity_of(engine: str | None, model_name: str | None) -> str | None:
     """The one capacity the catalogue gives an engine number of this pattern (of the model, when it
-    is known and the catalogue has it), or None where it gives none or several."""
+    is known and the catalogue has it; any engine of the model's when ``engine`` is None), or None
+    where it gives none or several."""
     from edge.synth.vehicles import vehicle_models
 
+    if engine is None and not model_name:
+        return None
     found = set()
     for family in vehicle_models():
         if model_name and model_name not in family.models:
             continue
         for e in family.engines:
-            if (not model_name or not e.models or model_name in e.models) and _pattern(e.template).fullmatch(engine):
+            if (not model_name or not e.models or model_name in e.models) and (
+                    engine is None or _pattern(e.template).fullmatch(engine)):
                 found.add(e.capacity)
     return found.pop() if len(found) == 1 and "" not in found else None
 

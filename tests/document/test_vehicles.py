@@ -137,8 +137,14 @@ def test_a_capacity_read_as_none_can_be_is_the_engine_s_inferred_with_a_low_conf
     info = side_result(SideType.BACK, raw).info
     confidence = info["capacity"].confidence
     assert info["capacity"].text == "108" and confidence is not None and confidence < 0.5
-    raw["capacity"] = Raw("110", 0.8)  # read as a capacity: kept as read
-    assert side_result(SideType.BACK, raw).info["capacity"].text == "110"
+    raw["capacity"] = Raw("10", 0.8)  # a digit from the engine's capacity: put right
+    assert side_result(SideType.BACK, raw).info["capacity"].text == "108"
+    raw["capacity"] = Raw("150", 0.8)  # read as a capacity far from it: kept as read
+    assert side_result(SideType.BACK, raw).info["capacity"].text == "150"
+    # the engine number misread: the model's own capacity, where the catalogue gives it one
+    raw = {"engine": Raw("3461353", 0.9), "model": Raw("JANUS", 0.9), "brand": Raw("YAMAHA", 0.9),
+           "capacity": Raw("", 0.5)}
+    assert side_result(SideType.BACK, raw).info["capacity"].text == "125"
 
 
 def test_a_chassis_number_s_misread_code_is_put_right_from_the_engine_number_s_family() -> None:
