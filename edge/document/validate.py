@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from edge.document import normalize as norm
-from edge.document.digits import redigit
+from edge.document.digits import redigit, trim_speck
 from edge.document.fields import Raw
 from edge.document.names import remark_name
 from edge.document.vehicles import (
@@ -35,6 +35,7 @@ EDITED = 0.8  # ... a chassis or engine number one edit from its catalogue patte
 HOME_MATCH = 55.0  # a misread dated-line place this like the registration province (plate's or address's) is it
 HOME_PART_MATCH = 90.0  # ... or a part of it read this closely ("húc" for Vĩnh Phúc, the rest under the stamp)
 MIN_PLACE_LETTERS = 3  # ... of at least this many letters (fewer are a speck or two under the stamp)
+ID_DIGITS = 6  # a certificate number's usual length
 ID_RE = re.compile(r"^\d{4,8}$")
 
 
@@ -155,7 +156,10 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
         if key in texts or key not in raw or key in ("issued_at", "last_issue_date", "model"):
             continue
         r = raw[key]
-        text = redigit(r.text, (line.read for line in r.lines)) if key == "id" else r.text
+        text = r.text
+        if key == "id":
+            reads = [line.read for line in r.lines]
+            text = trim_speck(redigit(text, reads), reads, ID_DIGITS)
         checked, factor = _checked(key, text, plate_home)
         if key == "name" and checked.valid:
             checked = norm.Checked(remark_name(checked.text, (line.read for line in r.lines)), True)

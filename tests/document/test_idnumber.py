@@ -15,6 +15,7 @@ from edge.document.idnumber import number_box, number_in
 from edge.document.pipeline import crop_line
 from edge.ocr.charset import charset
 from edge.ocr.recognizer import LineRead, Recognizer
+from edge.ocr.syllables import Letter
 from edge.synth.card import render_face
 from edge.synth.types import CardFace
 from edge.synth.values import random_values
@@ -85,3 +86,17 @@ def test_letters_in_a_number_take_the_digit_their_probabilities_hold_next() -> N
     assert redigit("g35683", [None, read]) == "835683"  # the fixed look-alike table would say 9
     assert redigit("584870", [read]) == "584870"  # digits stay
     assert redigit("g35683", [LineRead(text, 0.5, ())]) == "g35683"  # no probabilities: left to the validator
+
+
+def test_a_number_one_digit_too_long_loses_its_least_sure_digit_if_it_was_unsure() -> None:
+    from edge.document.digits import trim_speck
+
+    text = "Số: 4188910"
+    letters, probs = frames(text)
+    unsure = [Letter(c.char, c.frame, 0.5 if i == text.index("1") else c.prob) for i, c in enumerate(letters)]
+    read = LineRead(text, 0.5, tuple(c.prob for c in unsure), tuple(unsure), probs, charset())
+    assert trim_speck("4188910", [read], 6) == "488910"
+    sure = LineRead(text, 0.9, tuple(c.prob for c in letters), tuple(letters), probs, charset())
+    assert trim_speck("4188910", [sure], 6) == "4188910"  # every digit read surely: as read
+    assert trim_speck("488910", [read], 6) == "488910"  # the usual length: as read
+
