@@ -381,8 +381,8 @@ class Pipeline:
         # and wider: the year's digits or the place's first letter faded past finding at its ends
         w = card.shape[1]
         pad = anchor.height
-        wider = LineBox(max(int(EDGE_BAND * w), x0 - 2 * pad), anchor.box[1],
-                        min(int((1 - EDGE_BAND) * w), x1 + 4 * pad), anchor.box[3])
+        wider = LineBox(min(x0, max(int(EDGE_BAND * w), x0 - 2 * pad)), anchor.box[1],
+                        max(x1, min(int((1 - EDGE_BAND) * w), x1 + 4 * pad)), anchor.box[3])  # never narrower
         crops = [crop_line(card, box), crop_line(card, wider)]
         # and without the stamp: its red (and a blue signature) is as light as the paper in the
         # brightest channel, where black and blue-black print stay dark
@@ -415,8 +415,8 @@ class Pipeline:
                 continue
             x0, y0, x1, y1 = src.box
             pad = y1 - y0
-            boxes = [LineBox(max(int(EDGE_BAND * w), x0 - 2 * pad), y0, min(int((1 - EDGE_BAND) * w), x1 + k * pad), y1)
-                     for k in (1, 3)]
+            boxes = [LineBox(min(x0, max(int(EDGE_BAND * w), x0 - 2 * pad)), y0,
+                             max(x1, min(int((1 - EDGE_BAND) * w), x1 + k * pad)), y1) for k in (1, 3)]
             for box, read in zip(boxes, self.recognizer.read([crop_line(card, b) for b in boxes]), strict=True):
                 again = fx.extract([fx.Line(box.as_tuple(), read.text, read.confidence, read) if ln is src else ln
                                     for ln in lines])
