@@ -16,6 +16,7 @@ from functools import cache
 from importlib import resources
 
 from edge.document.lexicon import remark_words
+from edge.document.normalize import fold_marks
 from edge.ocr.recognizer import LineRead
 
 
@@ -28,11 +29,45 @@ def name_words() -> frozenset[str]:
 
 
 def remark_name(name: str, reads: Iterable[LineRead | None]) -> str:
-    """``name`` (as normalised) with a word read in two pieces joined, and each word in no list
+    """``name`` (as normalised) with a word read in two pieces joined, each word in no list
     re-marked, where a line it was read from (``reads``) holds its letters and a name word is in
-    their probabilities (`edge.document.lexicon`)."""
+    their probabilities (`edge.document.lexicon`), and one still in no list that is one name word
+    with a letter lost or one too many made that word."""
     known = name_words()
-    return remark_words(_rejoined(name, known), reads, known)
+    out = remark_words(_rejoined(name, known), reads, known)
+    return " ".join(_one_letter_off(w, known) for w in out.split(" "))
+
+
+def _one_letter_off(word: str, known: frozenset[str]) -> str:
+    """A word in no list that is one name word with a letter lost or one too many ("KI" for KIM,
+    "QUÚANG" for QUANG), when exactly one name word is so and none is only marks away from it
+    ("HẠU" is HẬU misread, not HẠ with a letter too many); else as read."""
+    low = word.lower()
+    if low in known or not word.isalpha() or fold_marks(low) in _folded():  # a mark away from one: marks misread
+        return word
+    near = {k for k in _by_length().get(len(low) + 1, ()) if _drops_to(k, low)}
+    near |= {k for k in _by_length().get(len(low) - 1, ()) if _drops_to(low, k)}
+    if len(near) != 1:
+        return word
+    fixed = near.pop()
+    return fixed.upper() if word.isupper() else fixed
+
+
+def _drops_to(longer: str, shorter: str) -> bool:
+    return any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
+
+
+@cache
+def _folded() -> frozenset[str]:
+    return frozenset(fold_marks(w) for w in name_words())
+
+
+@cache
+def _by_length() -> dict[int, tuple[str, ...]]:
+    out: dict[int, list[str]] = {}
+    for w in name_words():
+        out.setdefault(len(w), []).append(w)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _rejoined(name: str, known: frozenset[str]) -> str:

@@ -74,3 +74,11 @@ def test_the_name_word_may_lie_behind_several_other_marks() -> None:
         probs[2 * text.index("Â"), index[other]] = 0.01
     read = LineRead(text, 0.5, tuple(letter.prob for letter in letters), tuple(letters), probs, charset())
     assert remark_name(text, [read]) == "NGUYỄN THANH ÁNH GẤM"
+
+
+def test_a_word_in_no_list_a_letter_short_or_long_of_exactly_one_name_word_is_that_word() -> None:
+    assert remark_name("HỒ KI PHƯỢNG", []) == "HỒ KIM PHƯỢNG"
+    assert remark_name("VŨ QUÚANG SƠN", []) == "VŨ QUANG SƠN"
+    assert remark_name("NGÔ ĐÌNH TRUN", []) == "NGÔ ĐÌNH TRUNG"
+    assert remark_name("TRẦN VĂN MI", []) == "TRẦN VĂN MI"  # MAI, MỊ ...: more than one, as read
+
