@@ -493,6 +493,11 @@ def _commas(text: str) -> str:
 HOUSE_LETTER = re.compile(r"\b\d+[a-z]\b")  # a house number's letter, printed in capitals
 
 
+LOT_SPLIT = re.compile(r"(?<=\bLô )([A-Z]) (?=\d)")
+DIGITS_SPLIT = re.compile(r"\b(Thôn|Xóm|Tổ|Đội|Khối|Ấp|phố) (\d) (\d)\b")
+FULL_STOP_COMMA = re.compile(r"(?<=\d)\.(?= [A-ZĐ])")
+
+
 def address(raw: str, threshold: float = 86.0, home: str | None = None) -> tuple[Checked, int]:
     """Province, district and ward at an address's end corrected to their spelling, street and
     hamlet names and lost commas put right; how many of the three were known.
@@ -502,6 +507,9 @@ def address(raw: str, threshold: float = 86.0, home: str | None = None) -> tuple
     name when it reads like it or begins it."""
     text = _commas(_address_words(_without_label(_no_camel_case(rejoin_split_words(normalize_text(raw), True)))))
     text = HOUSE_LETTER.sub(lambda m: m.group(0).upper(), text)  # "14c" is house 14C
+    text = LOT_SPLIT.sub(r"\1", text)  # "Lô C 16" is lot C16
+    text = DIGITS_SPLIT.sub(r"\1 \2\3", text)  # "Thôn 1 3," is Thôn 13
+    text = FULL_STOP_COMMA.sub(",", text)  # "Tổ 1. Khu phố 1." : commas read as full stops
     parts = [p.strip(" .") if i == 0 else p.strip() for i, p in enumerate(re.split(r"\s*,\s*", text))]
     parts = [p for p in parts if p]
     if parts:

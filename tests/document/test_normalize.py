@@ -305,3 +305,11 @@ def test_a_speck_read_as_a_number_inside_a_person_s_name_is_dropped_but_not_in_a
     assert nz.name("TRẦN 1 TRÚC NGÂN").text == "TRẦN TRÚC NGÂN"
     assert nz.name("CÔNG TY 36 XÂY DỰNG").text == "CÔNG TY 36 XÂY DỰNG"
 
+
+
+def test_an_address_s_lot_or_number_split_by_a_gap_and_commas_read_as_full_stops_are_put_right() -> None:
+    assert nz.address("Lô C 16, KCN Bắc Ninh, P. Vệ An, TP. Bắc Ninh, Bắc Ninh")[0].text.startswith("Lô C16, ")
+    assert nz.address("Thôn 1 3, Xã Mỹ Hòa, Huyện Hậu Lộc, Thanh Hóa")[0].text.startswith("Thôn 13, ")
+    read = "Số 99, Tổ 1. Khu phố 1. Xã Tân Phú Trung, Huyện Dầu Tiếng, Tỉnh Bình Dương"
+    assert nz.address(read)[0].text.startswith("Số 99, Tổ 1, Khu phố 1, Xã Tân Phú Trung")
+    assert nz.address("Số 6 P. 11, Q. 3, TP Hồ Chí Minh")[0].text.startswith("Số 6 P. 11")  # a ward's P. kept
