@@ -174,7 +174,8 @@ def _province_of_plate(plate_text: str) -> Province | None:
 
 
 def calendar_date(raw: str) -> Checked:
-    """Any ``d/m/yyyy``-like reading -> ``dd/mm/yyyy``, valid only for a real date 1950..2099."""
+    """Any ``d/m/yyyy``-like reading -> ``dd/mm/yyyy``, valid only for a real date from 1950 to
+    this year."""
     safe = normalize_text(raw).translate(TO_DIGIT_SAFE)
     digits = re.findall(r"\d+", safe)
     if len(digits) > 3:  # a speck read beside a whole date ("11/06/2013n.5")
@@ -192,12 +193,15 @@ def calendar_date(raw: str) -> Checked:
 
 
 
+LATEST_YEAR = 2026  # the last year a date may have where the clock is behind (a Pi without a clock)
+
+
 def parse_date(text: str) -> date | None:
     m = re.fullmatch(r"(\d{2})/(\d{2})/(\d{4})", text)
     if not m:
         return None
     d, mo, y = (int(v) for v in m.groups())
-    if not 1950 <= y <= 2099:
+    if not 1950 <= y <= max(date.today().year, LATEST_YEAR):  # no card is dated in a year to come
         return None
     try:
         return date(y, mo, d)

@@ -313,3 +313,10 @@ def test_an_address_s_lot_or_number_split_by_a_gap_and_commas_read_as_full_stops
     read = "Số 99, Tổ 1. Khu phố 1. Xã Tân Phú Trung, Huyện Dầu Tiếng, Tỉnh Bình Dương"
     assert nz.address(read)[0].text.startswith("Số 99, Tổ 1, Khu phố 1, Xã Tân Phú Trung")
     assert nz.address("Số 6 P. 11, Q. 3, TP Hồ Chí Minh")[0].text.startswith("Số 6 P. 11")  # a ward's P. kept
+
+
+def test_a_date_in_a_year_to_come_is_no_card_s_date() -> None:
+    from datetime import date
+
+    assert not nz.calendar_date("01/01/2031").valid  # "21/11/2017" read under a stamp
+    assert nz.calendar_date(f"01/01/{date.today().year}").valid and nz.calendar_date("17/10/2020").valid
