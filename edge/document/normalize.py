@@ -660,8 +660,11 @@ def name(raw: str) -> Checked:
         words, junk = words[1:], junk[1:]
     while words and junk[-1]:
         words, junk = words[:-1], junk[:-1]
-    if words and fold_marks(words[0]) not in COMPANY_OPENERS:  # a person's name has no number: a speck
-        words = [w for w, j in zip(words, junk, strict=True) if not j]
+    numbered = any(c.isdigit() for c in "".join(words))
+    if words and fold_marks(words[0]) not in COMPANY_OPENERS:  # a person's name has no number: a speck,
+        # or a neighbouring cell's print run into its line ("THỊNH C.13"), left out (and the name
+        # flagged, below: what was left out may have hidden a letter)
+        words = [w for w, j in zip(words, junk, strict=True) if not j and not any(c.isdigit() for c in w)]
     if len(words) >= 3 and len(words[0]) == 1 and (
             fold_marks(words[1]) in _surnames() or _glued(words[1]) or fold_marks(words[1]) in COMPANY_OPENERS):
         words = words[1:]  # a speck read as a letter before a family name or a company: no name starts with one
@@ -677,7 +680,7 @@ def name(raw: str) -> Checked:
         family = _surnames().get(fold_marks(head))
         if rest and family is not None and head not in _SPELT_SURNAMES:
             s = f"{family.upper()} {rest}"
-    valid = bool(s) and all(c.isalpha() or c in " .-'" for c in s)
+    valid = bool(s) and all(c.isalpha() or c in " .-'" for c in s) and not numbered
     return Checked(s, valid)
 
 

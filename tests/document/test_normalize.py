@@ -303,6 +303,8 @@ def test_a_colour_of_the_catalogue_read_without_its_dash_or_with_a_wrong_mark_is
 
 def test_a_speck_read_as_a_number_inside_a_person_s_name_is_dropped_but_not_in_a_company_s() -> None:
     assert nz.name("TRẦN 1 TRÚC NGÂN").text == "TRẦN TRÚC NGÂN"
+    assert nz.name("LÊ PHƯỚC ĐĂNG THỊNH C.13").text == "LÊ PHƯỚC ĐĂNG THỊNH"
+    assert not nz.name("LÊ PHƯỚC ĐĂNG THỊNH C.13").valid  # flagged: a low confidence
     assert nz.name("CÔNG TY 36 XÂY DỰNG").text == "CÔNG TY 36 XÂY DỰNG"
 
 
