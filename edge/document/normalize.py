@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from edge.ocr.charset import normalize_text
 
@@ -611,15 +612,27 @@ def _by_letters(names: Iterable[str]) -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
+PLACE_EDIT_MIN = 5  # letters (and spaces) of a street or hamlet name read a letter off
+
+
 def _spelt_place(part: str) -> str:
     """A street or hamlet name that ends an address part, read with a wrong or lost mark or case
-    ("Nguyễn Đình Chiếu", "Nơ Trang long"), spelt as it is known: only where its letters spell one
-    known name of two words or more exactly, the longest such ending."""
+    ("Nguyễn Đình Chiếu", "Nơ Trang long"), spelt as it is known: where its letters spell one
+    known name of two words or more exactly, the longest such ending; else where they are one
+    letter off exactly one such name ("Yắt Kiêu": Yết Kiêu), the longest such ending."""
     words = part.split(" ")
     for start in range(max(0, len(words) - 6), len(words) - 1):
         spelt = _place_names().get(fold_marks(" ".join(words[start:])))
         if spelt is not None and len(spelt) == 1:
             return " ".join([*words[:start], spelt[0]])
+    for start in range(max(0, len(words) - 6), len(words) - 1):  # ... or a letter off one ("Yắt Kiêu")
+        tail = fold_marks(" ".join(words[start:]))
+        first = base_letters(words[start]).lower()
+        if len(tail) < PLACE_EDIT_MIN or not words[start][:1].isupper() or first in NUMBERED_WORDS:
+            continue  # a name starts with a capital, and not with the word a lane or hamlet is named after
+        near = [k for k in _place_names() if abs(len(k) - len(tail)) <= 1 and Levenshtein.distance(k, tail) <= 1]
+        if len(near) == 1 and len(_place_names()[near[0]]) == 1:
+            return " ".join([*words[:start], _place_names()[near[0]][0]])
     return part
 
 

@@ -86,7 +86,7 @@ def test_address_ends_are_corrected_to_known_provinces_districts_and_wards() -> 
     from edge.document.normalize import address
 
     fixed, known = address("Ngõ 68 Trưng N Vượng, P. Hăng Mă, Q. Hoàn Kiện, TR. Hà Nội")
-    assert fixed.text == "Ngõ 68 Trưng N Vượng, P. Hàng Mã, Q. Hoàn Kiếm, TP. Hà Nội" and known == 3
+    assert fixed.text == "Ngõ 68 Trưng Nữ Vương, P. Hàng Mã, Q. Hoàn Kiếm, TP. Hà Nội" and known == 3  # the street too
     fixed, known = address("Tổ 6, Khối 3, P. Vĩnh Trung, Q. Thanh Khê, Đà C Năng")
     assert fixed.text.endswith("Q. Thanh Khê, Đà Nẵng") and known >= 2
     untouched = "Số 5 đường Lê Lợi, Khu X, Nơi Không Có"  # no province at the end: left as read
@@ -322,3 +322,9 @@ def test_a_date_in_a_year_to_come_is_no_card_s_date() -> None:
 
     assert not nz.calendar_date("01/01/2031").valid  # "21/11/2017" read under a stamp
     assert nz.calendar_date(f"01/01/{date.today().year}").valid and nz.calendar_date("17/10/2020").valid
+
+
+def test_a_street_name_read_a_letter_off_exactly_one_known_street_is_that_street() -> None:
+    read = "79A Yắt Kiêu, Phường Nam Sơn, Thành phố Bến Tre, Bến Tre"
+    assert nz.address(read)[0].text == "79A Yết Kiêu, Phường Nam Sơn, Thành phố Bến Tre, Bến Tre"
+
