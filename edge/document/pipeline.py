@@ -231,6 +231,8 @@ def _shared(a: LineBox, b: LineBox) -> int:
 # fields with a validator whose value, read as none can be, is read again with room at its ends
 WIDER_KEYS = ("first_issue_date", "last_issue_date", "plate", "engine", "chassis", "id", "capacity")
 SURE_ID = 0.9  # a certificate number read at least this surely, and like one, is not read again
+# what a faint address start may be: an opening word and a number, or a house number
+ADDRESS_OPENING = r"(?:(?:Số|Xóm|Thôn|Tổ|Ấp|Khối|Đội|Ngõ|Kiệt|Hẻm|Lô|Căn hộ|Phòng)(?: \w+)?,?|\d+\w?(?:/\d+)*,?)"
 
 
 def crop_line(card: Image, box: LineBox) -> Image:
@@ -353,6 +355,7 @@ class Pipeline:
         else:
             self._reread_id(card, classified, raw)
         self._reread_wider(card, lines, raw, side)
+        self._address_start(card, lines, raw)
         t0 += time.perf_counter() - t1  # counted as recognition, not extraction
         timings["recognise"] += time.perf_counter() - t1
         result = side_result(side, raw)
@@ -423,6 +426,33 @@ class Pipeline:
                 if key in again and not doubtful(key, again[key].text):
                     raw[key] = again[key]
                     break
+
+    def _address_start(self, card: Image, lines: list[fx.Line], raw: dict[str, fx.Raw]) -> None:
+        """An address whose first words were printed too faint for its line's box ("64 Nguyễn Thị
+        Minh Khai" for "Số 64 …"): its first line read again with room to its left, kept when that
+        only adds an address's opening ("Số", "Xóm", a house number) before what was read."""
+        r = raw.get("address")
+        if r is None or not r.lines:
+            return
+        part = r.lines[0]
+        src = max(lines, key=lambda ln: overlap(ln.box, part.box))
+        if overlap(src.box, part.box) <= 0:
+            return
+        x0, y0, x1, y1 = src.box
+        w = card.shape[1]
+        left = max(int(EDGE_BAND * w), x0 - 3 * (y1 - y0))
+        if left >= x0 - 4:
+            return
+        box = LineBox(left, y0, x1, y1)
+        read = self.recognizer.read([crop_line(card, box)])[0]
+        again = fx.extract([fx.Line(box.as_tuple(), read.text, read.confidence, read) if ln is src else ln
+                            for ln in lines])
+        new = again.get("address")
+        if new is None or not new.text.endswith(r.text) or len(new.text) <= len(r.text):
+            return
+        head = new.text[: len(new.text) - len(r.text)]
+        if head.endswith(" ") and re.fullmatch(ADDRESS_OPENING, head.strip()):  # a word of its own
+            raw["address"] = new
 
     def _reread_id(self, card: Image, classified: fx.Classified, raw: dict[str, fx.Raw]) -> None:
         """The certificate number read unsurely or not at all: read again cut to its own print

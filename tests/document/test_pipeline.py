@@ -147,6 +147,15 @@ def test_a_key_value_read_cut_short_is_read_again_with_room_at_its_ends() -> Non
     assert got["chassis"] == _truth(scene.face)["chassis"] == "RLHJF27038Y044593"
 
 
+def test_an_address_whose_faint_first_words_the_line_left_out_is_read_from_its_opening() -> None:
+    # a photographed back (tuning seed 903) whose address line was boxed from "64 Nguyễn …": its
+    # faint "Số" is read again with room to the line's left, and kept as an address's opening
+    scene = scene_item(903, 88, font_split="heldout")
+    got = _read(_pipeline().scan_side(decode_image(encode_jpeg(scene.image, 92))))
+    assert got["address"] == _truth(scene.face)["address"]
+    assert got["address"].startswith("Số 64 Nguyễn Thị Minh Khai")
+
+
 def test_thumbnail_is_the_aligned_card_as_base64_jpeg() -> None:
     import base64
 
