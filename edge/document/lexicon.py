@@ -1,14 +1,14 @@
 """Words of a field re-marked into a list of the words that field is made of.
 
-An owner's name is made of name words (`edge.document.names`), an address of place names and
-the words addresses print ("đường", "Thôn", "Khu phố"). A word of the field in no such list is
-almost surely misread, and its marks are what the recogniser is least sure of: it is read again
+An owner's name is made of name words (`edge.document.names`, the one field that uses this:
+addresses are spelt from the place tables in `edge.document.normalize`). A word of the field in
+no such list is almost surely misread, and its marks are what the recogniser is least sure of: it is read again
 from the recogniser's probabilities at its letters, and the likeliest spelling that only changes
 marks (`edge.ocr.syllables.mark_variants`) and is in the list replaces it. Any list word those
 probabilities hold at all is taken (MAX_COST, MIN_P against the read letters), not only one
 close behind as for a syllable (`edge.ocr.syllables.MAX_COST`, 2.5), and among more of them
 (MAX_OPTIONS): chosen on the tuning photos of seeds 900-903, where a cost of 2.5 -> 5 -> 9 gained
-4 and 3 owners' names (14 and 1e-9 no more), and 3 -> 8 options 2 more (17 no more).
+3 and 3 owners' names (14 and 1e-9 no more), and 3 -> 8 options 2 more (17 no more).
 Words with digits or specks in them stay as read.
 """
 

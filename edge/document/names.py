@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
+from rapidfuzz.distance import Levenshtein
+
 from edge.document.lexicon import remark_words
 from edge.document.normalize import fold_marks
 from edge.ocr.recognizer import LineRead
@@ -45,16 +47,12 @@ def _one_letter_off(word: str, known: frozenset[str]) -> str:
     low = word.lower()
     if low in known or not word.isalpha() or fold_marks(low) in _folded():  # a mark away from one: marks misread
         return word
-    near = {k for k in _by_length().get(len(low) + 1, ()) if _drops_to(k, low)}
-    near |= {k for k in _by_length().get(len(low) - 1, ()) if _drops_to(low, k)}
+    near = {k for n in (len(low) - 1, len(low) + 1) for k in _by_length().get(n, ())
+            if Levenshtein.distance(k, low) == 1}  # lengths one apart: one letter in or out
     if len(near) != 1:
         return word
     fixed = near.pop()
     return fixed.upper() if word.isupper() else fixed
-
-
-def _drops_to(longer: str, shorter: str) -> bool:
-    return any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
 
 
 @cache

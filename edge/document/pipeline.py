@@ -24,7 +24,7 @@ from edge.document import fields as fx
 from edge.document.idnumber import number_box, number_in
 from edge.document.image import encode_jpeg
 from edge.document.locate import locate_card
-from edge.document.normalize import dated_line
+from edge.document.normalize import NUMBERED_WORDS, OPENING_WORDS, base_letters, dated_line
 from edge.document.quality import REASON_MESSAGES, Reason, measure
 from edge.document.rectify import rectify, rotate180
 from edge.document.validate import cross_sides, doubtful, side_result
@@ -231,8 +231,22 @@ def _shared(a: LineBox, b: LineBox) -> int:
 # fields with a validator whose value, read as none can be, is read again with room at its ends
 WIDER_KEYS = ("first_issue_date", "last_issue_date", "plate", "engine", "chassis", "id", "capacity")
 SURE_ID = 0.9  # a certificate number read at least this surely, and like one, is not read again
-# what a faint address start may be: an opening word and a number, or a house number
-ADDRESS_OPENING = r"(?:(?:Số|Xóm|Thôn|Tổ|Ấp|Khối|Đội|Ngõ|Kiệt|Hẻm|Lô|Căn hộ|Phòng)(?: \w+)?,?|\d+\w?(?:/\d+)*,?)"
+# what a faint address start may be: a word a lane, group or home is numbered after, with its
+# number, or a house number
+ADDRESS_OPENING = re.compile(r"(?:(?:" + "|".join((*NUMBERED_WORDS.values(), "Lô", "Căn hộ", "Phòng"))
+                             + r")(?: \w+)?,?|\d+\w?(?:/\d+)*,?)")
+
+
+def _widened(box: LineBox, card_width: int, left: int, right: int) -> LineBox:
+    """``box`` grown by ``left`` and ``right`` pixels, not into the card's edge band, never narrower."""
+    return LineBox(min(box.x0, max(int(EDGE_BAND * card_width), box.x0 - left)), box.y0,
+                   max(box.x1, min(int((1 - EDGE_BAND) * card_width), box.x1 + right)), box.y1)
+
+
+def _source(lines: list[fx.Line], part: fx.Line) -> fx.Line | None:
+    """The line a field's part was cut from (``fx.Line`` parts keep only a box), if one overlaps it."""
+    src = max(lines, key=lambda ln: overlap(ln.box, part.box))
+    return src if overlap(src.box, part.box) > 0 else None
 
 
 def crop_line(card: Image, box: LineBox) -> Image:
@@ -384,8 +398,7 @@ class Pipeline:
         # and wider: the year's digits or the place's first letter faded past finding at its ends
         w = card.shape[1]
         pad = anchor.height
-        wider = LineBox(min(x0, max(int(EDGE_BAND * w), x0 - 2 * pad)), anchor.box[1],
-                        max(x1, min(int((1 - EDGE_BAND) * w), x1 + 4 * pad)), anchor.box[3])  # never narrower
+        wider = _widened(LineBox(x0, anchor.box[1], x1, anchor.box[3]), w, 2 * pad, 4 * pad)
         crops = [crop_line(card, box), crop_line(card, wider)]
         # and without the stamp: its red (and a blue signature) is as light as the paper in the
         # brightest channel, where black and blue-black print stay dark
@@ -410,19 +423,12 @@ class Pipeline:
         w = card.shape[1]
         for key in (k for k in WIDER_KEYS if k in SIDE_FIELDS[side]):
             r = raw.get(key)
-            if r is None or not r.lines or not doubtful(key, r.text):
+            src = _source(lines, r.lines[-1]) if r is not None and r.lines and doubtful(key, r.text) else None
+            if src is None:
                 continue
-            part = r.lines[-1]
-            src = max(lines, key=lambda ln: overlap(ln.box, part.box))
-            if overlap(src.box, part.box) <= 0:
-                continue
-            x0, y0, x1, y1 = src.box
-            pad = y1 - y0
-            boxes = [LineBox(min(x0, max(int(EDGE_BAND * w), x0 - 2 * pad)), y0,
-                             max(x1, min(int((1 - EDGE_BAND) * w), x1 + k * pad)), y1) for k in (1, 3)]
-            for box, read in zip(boxes, self.recognizer.read([crop_line(card, b) for b in boxes]), strict=True):
-                again = fx.extract([fx.Line(box.as_tuple(), read.text, read.confidence, read) if ln is src else ln
-                                    for ln in lines])
+            box = LineBox(*src.box)
+            boxes = [_widened(box, w, 2 * box.height, k * box.height) for k in (1, 3)]
+            for again in self._extract_with(card, lines, src, boxes):
                 if key in again and not doubtful(key, again[key].text):
                     raw[key] = again[key]
                     break
@@ -432,27 +438,28 @@ class Pipeline:
         Minh Khai" for "Số 64 …"): its first line read again with room to its left, kept when that
         only adds an address's opening ("Số", "Xóm", a house number) before what was read."""
         r = raw.get("address")
-        if r is None or not r.lines:
+        if r is None or not r.lines or base_letters(r.text.split(" ", 1)[0]).lower() in OPENING_WORDS:
+            return  # nothing is printed before "Số", "Xóm", "Thôn" ...: no second read
+        src = _source(lines, r.lines[0])
+        if src is None:
             return
-        part = r.lines[0]
-        src = max(lines, key=lambda ln: overlap(ln.box, part.box))
-        if overlap(src.box, part.box) <= 0:
+        box = LineBox(*src.box)
+        wider = _widened(box, card.shape[1], 3 * box.height, 0)
+        if wider.x0 >= box.x0 - 4:
             return
-        x0, y0, x1, y1 = src.box
-        w = card.shape[1]
-        left = max(int(EDGE_BAND * w), x0 - 3 * (y1 - y0))
-        if left >= x0 - 4:
-            return
-        box = LineBox(left, y0, x1, y1)
-        read = self.recognizer.read([crop_line(card, box)])[0]
-        again = fx.extract([fx.Line(box.as_tuple(), read.text, read.confidence, read) if ln is src else ln
-                            for ln in lines])
-        new = again.get("address")
+        new = self._extract_with(card, lines, src, [wider])[0].get("address")
         if new is None or not new.text.endswith(r.text) or len(new.text) <= len(r.text):
             return
         head = new.text[: len(new.text) - len(r.text)]
-        if head.endswith(" ") and re.fullmatch(ADDRESS_OPENING, head.strip()):  # a word of its own
+        if head.endswith(" ") and ADDRESS_OPENING.fullmatch(head.strip()):  # a word of its own
             raw["address"] = new
+
+    def _extract_with(self, card: Image, lines: list[fx.Line], src: fx.Line,
+                      boxes: list[LineBox]) -> list[dict[str, fx.Raw]]:
+        """The fields found again with line ``src`` read instead from each of ``boxes``."""
+        reads = self.recognizer.read([crop_line(card, b) for b in boxes])
+        return [fx.extract([fx.Line(b.as_tuple(), r.text, r.confidence, r) if ln is src else ln for ln in lines])
+                for b, r in zip(boxes, reads, strict=True)]
 
     def _reread_id(self, card: Image, classified: fx.Classified, raw: dict[str, fx.Raw]) -> None:
         """The certificate number read unsurely or not at all: read again cut to its own print

@@ -145,12 +145,11 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
         # the dated line lost under the stamp: the province of the plate or the owner's, where the
         # vehicle is registered, with a confidence that says it was not read
         texts["issued_at"] = (home, home_confidence * INVALID)
+    plate_home = norm.plate_province(plate.text) if plate is not None else None
     if side == SideType.FRONT and "authority" in raw:
         a = raw["authority"]
-        province = norm.plate_province(plate.text) if plate is not None else None
-        known, score = norm.authority(a.text, home=province)
+        known, score = norm.authority(a.text, home=plate_home)
         texts["issued_at"] = (known.text, a.confidence * (score if known.valid else INVALID))
-    plate_home = norm.plate_province(plate.text) if plate is not None else None
     for key in SIDE_FIELDS[side]:
         # the model (a back's) is spelt with its brand, once the brand is settled (_brand_and_model)
         if key in texts or key not in raw or key in ("issued_at", "last_issue_date", "model"):
@@ -171,9 +170,6 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
             fitted = chassis_for_engine(texts["chassis"][0], texts["engine"][0])
             if fitted is not None:
                 texts["chassis"] = (fitted, min(texts["chassis"][1], texts["engine"][1]) * EDITED)
-    if side == SideType.FRONT and "id" in raw and "id" not in texts:
-        checked, _ = _checked("id", raw["id"].text)
-        texts["id"] = (checked.text, raw["id"].confidence * (1.0 if checked.valid else INVALID))
     _cross_check(texts)
     info = {k: FieldValue(text=t, confidence=round(min(1.0, max(0.0, c)), 4)) for k, (t, c) in texts.items()}
     return SideResult(type=side, info=info)

@@ -112,7 +112,7 @@ def _templates(kind: NumberKind) -> tuple[str, ...]:
 @cache
 def _patterns(kind: NumberKind) -> re.Pattern[str]:
     """Every family's number pattern of this kind, as one regular expression."""
-    return re.compile("|".join("".join(SLOT_CLASSES.get(c, re.escape(c)) for c in t) for t in _templates(kind)))
+    return re.compile("|".join(_pattern(t).pattern for t in _templates(kind)))
 
 
 @cache
