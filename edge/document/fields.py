@@ -557,12 +557,14 @@ def _below(label: Line, labels: list[tuple[Line, str]], values: list[Line],
             row.append(v)
     for row in rows:  # the rest of a row past a gap the detector split it at (a faint comma)
         for v in sorted(further, key=lambda v: v.box[0]):
-            if _same_row(v, row[0]) and 0 <= v.box[0] - max(p.box[2] for p in row) < ROW_GAP * row[0].height:
+            if _same_row(v, row[0]) and -OVERLAP * row[0].height <= v.box[0] - max(p.box[2] for p in row) \
+                    < ROW_GAP * row[0].height:
                 row.append(v)
     return [sorted(row, key=lambda v: v.box[0]) for row in rows]
 
 
 ROW_GAP = 3.0  # text heights: a piece of a value's row this far past its end is the rest of it
+OVERLAP = 0.5  # text heights: ... or overlapping its end this far (a letter both pieces took a bit of)
 
 
 def _continuation(parts: list[Line], labels: list[tuple[Line, str]], values: list[Line],
@@ -581,11 +583,15 @@ def _continuation(parts: list[Line], labels: list[tuple[Line, str]], values: lis
         if not cands:
             break
         _, v = min(cands, key=lambda iv: iv[1].box[1])
-        row = [(j, w) for j, w in enumerate(values) if j not in taken and _same_row(w, v) and w.box[0] >= v.box[0]
-               and w.box[0] - v.box[2] < 3 * v.height]
-        for j, w in sorted(row, key=lambda jw: jw[1].box[0]):
+        row = sorted(((j, w) for j, w in enumerate(values) if j not in taken and _same_row(w, v)
+                      and w.box[0] >= v.box[0]), key=lambda jw: jw[1].box[0])
+        end = v.box[2]
+        for j, w in row:  # each piece of the row within a few letters of the one before it
+            if w.box[0] - end >= 3 * v.height:
+                break
             taken.add(j)
             out.append(w)
+            end = max(end, w.box[2])
         last = v
     return out
 

@@ -142,16 +142,18 @@ def _words(letters: list[Letter]) -> list[tuple[int, int]]:
 def respell(word: list[Letter], probs: NDArray[np.float32], alphabet: str,
             others: Callable[[str], Collection[str]], accept: Callable[[str], bool],
             max_cost: float = MAX_COST, min_p: float = MIN_VARIANT_P,
-            max_options: int = MAX_OPTIONS) -> list[Letter] | None:
+            max_options: int = MAX_OPTIONS, drops: int = 0) -> list[Letter] | None:
     """The most probable spelling of ``word`` that ``accept`` takes, each letter kept or replaced by
     one of ``others(letter)`` at least ``min_p`` probable at its frame (the ``max_options`` likeliest),
-    losing at most ``max_cost`` (log-probability); None if none.
+    losing at most ``max_cost`` (log-probability); None if none. Up to ``drops`` letters may be
+    left out where their frame holds the blank (or the letter before it, which CTC merges) almost
+    as probably: a letter read twice ("Thạanh", "Ngọoc").
 
     A depth-first search over the letters, cheapest choice first, that abandons a branch as soon
     as it has lost more than MAX_COST or more than the best spelling found: a line of specks read
     as letters costs a few steps, not every combination."""
     options: list[list[tuple[float, str, float]]] = []  # (cost against the read letter, letter, p)
-    for letter in word:
+    for i, letter in enumerate(word):
         row = probs[letter.frame]
         read = math.log(max(letter.prob, 1e-9))
         floor = max(min_p, letter.prob * math.exp(-max_cost))
@@ -159,6 +161,11 @@ def respell(word: list[Letter], probs: NDArray[np.float32], alphabet: str,
         alts = [(read - math.log(float(row[k])), alphabet[k - 1], float(row[k]))
                 for k in np.flatnonzero(row >= floor).tolist()
                 if 0 < k <= len(alphabet) and alphabet[k - 1] != letter.char and alphabet[k - 1] in allowed]
+        if drops and letter.char.isalpha():
+            merged = float(max([row[0], *(row[k] for neighbour in word[max(0, i - 1): i]
+                                          for k in _class_of(alphabet, neighbour.char))]))
+            if merged >= floor:
+                alts.append((read - math.log(merged), "", merged))
         options.append([(0.0, letter.char, letter.prob), *sorted(alts)[:max_options]])
     best: tuple[float, list[tuple[float, str, float]]] | None = None
     chosen: list[tuple[float, str, float]] = []
@@ -177,6 +184,8 @@ def respell(word: list[Letter], probs: NDArray[np.float32], alphabet: str,
             cost = spent + option[0]
             if cost > max_cost or (best is not None and cost >= best[0]):
                 break  # the options are sorted by cost: the rest cost more
+            if not option[1] and sum(not c for _, c, _ in chosen) >= drops:
+                continue
             chosen.append(option)
             search(i + 1, cost)
             chosen.pop()
@@ -184,7 +193,13 @@ def respell(word: list[Letter], probs: NDArray[np.float32], alphabet: str,
     search(0, 0.0)
     if best is None:
         return None
-    return [Letter(c, letter.frame, p) for (_, c, p), letter in zip(best[1], word, strict=True)]
+    return [Letter(c, letter.frame, p) for (_, c, p), letter in zip(best[1], word, strict=True) if c]
+
+
+def _class_of(alphabet: str, char: str) -> list[int]:
+    """The CTC class of ``char`` (0 is the blank), as a list: empty when it is none."""
+    k = alphabet.find(char)
+    return [k + 1] if k >= 0 else []
 
 
 def _horned(word: list[Letter]) -> list[Letter]:
@@ -207,7 +222,7 @@ def correct_words(letters: list[Letter], probs: NDArray[np.float32], alphabet: s
     out = list(letters)
     variants = mark_variants(alphabet)
     any_letter = _letters(alphabet)
-    for start, end in _words(letters):
+    for start, end in reversed(_words(letters)):  # from the end: a word may lose a letter
         word = letters[start:end]
         if end - start > LONGEST_SYLLABLE or is_syllable("".join(letter.char for letter in word)):
             continue
@@ -216,7 +231,12 @@ def correct_words(letters: list[Letter], probs: NDArray[np.float32], alphabet: s
             out[start:end] = horned
             continue
         if end - start >= ANY_LETTER_MIN:
+            # a letter dropped only when no change of letters will do (a faint letter's frame holds
+            # the blank probably enough for a drop to be cheaper than its right reading), and only
+            # in a word with a Vietnamese letter: a code in plain capitals ("VVA") is not respelt
             fixed = respell(word, probs, alphabet, lambda ch: any_letter, is_syllable)
+            if fixed is None and not all(letter.char.isascii() for letter in word):
+                fixed = respell(word, probs, alphabet, lambda ch: any_letter, is_syllable, drops=1)
         else:
             fixed = respell(word, probs, alphabet, lambda ch: variants.get(ch, ()), is_syllable)
         if fixed is not None:

@@ -367,6 +367,16 @@ def test_the_rest_of_a_value_row_under_its_label_is_kept_past_a_gap() -> None:
     assert found["brand"].text == "TOYOTA" and found["model"].text == "INNOVA G"
 
 
+def test_an_address_row_split_into_overlapping_pieces_keeps_every_piece() -> None:
+    # a faint thin face: the detector split both rows where a letter broke apart (903/34), the
+    # second piece starting inside the first's box, the wrapped row in three pieces
+    label = L(53, 327, 106, 340, "Địa chỉ")
+    rows = [L(61, 347, 200, 364, "Số 23 đườ"), L(196, 348, 567, 368, "ng Lê Thánh Tông, P. Đông"),
+            L(61, 387, 203, 405, "Thành, TX."), L(232, 387, 259, 406, "Ng"), L(262, 387, 507, 406, "hi Sơn, Thanh Hóa")]
+    want = "Số 23 đường Lê Thánh Tông, P. Đông Thành, TX. Nghi Sơn, Thanh Hóa"
+    assert extract([label, *rows])["address"].text == want
+
+
 def test_a_letter_read_twice_through_touching_crops_is_kept_once() -> None:
     # each crop takes a margin past its box: the letter at the seam is read by both
     assert joined([L(142, 76, 292, 92, "Thôn 16, Xã P"), L(286, 71, 788, 93, "Phước Thạnh, Huyện Cam Lâm")]) \

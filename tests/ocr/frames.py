@@ -11,7 +11,7 @@ from edge.ocr.syllables import Letter, read_letters
 
 def frames(text: str, second: dict[int, tuple[str, float]] | None = None) -> tuple[list[Letter], np.ndarray]:
     """CTC probabilities with one frame per letter (blanks between), a runner-up letter at the given
-    places, and the greedy letters read from them."""
+    places ("" for the blank), and the greedy letters read from them."""
     alphabet = charset()
     index = {ch: i + 1 for i, ch in enumerate(alphabet)}
     probs = np.full((2 * len(text), len(alphabet) + 1), 1e-6, np.float32)
@@ -20,5 +20,5 @@ def frames(text: str, second: dict[int, tuple[str, float]] | None = None) -> tup
         alt = (second or {}).get(i)
         probs[2 * i, index[ch]] = 0.9 if alt is None else 1.0 - alt[1]
         if alt is not None:
-            probs[2 * i, index[alt[0]]] = alt[1]
+            probs[2 * i, index[alt[0]] if alt[0] else 0] = alt[1]
     return read_letters(greedy_decode(probs), alphabet), probs

@@ -46,6 +46,25 @@ def test_a_sure_read_is_not_forced_into_a_syllable() -> None:
     assert _text(correct_words(letters, probs, charset())) == text
 
 
+@pytest.mark.parametrize(("read", "twice", "fixed"), [
+    ("Phường Thạanh Bình", "a", "Phường Thạnh Bình"),
+    ("TháGi Nguyên", "G", "Thái Nguyên"),
+    # a word that loses a letter shortens the line: the words after it keep theirs
+    ("thiôn Vân Trình, Xã Quảng Thành", "i", "thôn Vân Trình, Xã Quảng Thành"),
+])
+def test_a_letter_read_twice_is_dropped_where_its_frame_holds_the_blank(read: str, twice: str, fixed: str) -> None:
+    letters, probs = _frames(read, {read.index(twice, 1): ("", 0.3)})
+    assert _text(correct_words(letters, probs, charset())) == fixed
+
+
+def test_no_letter_dropped_from_a_code_in_plain_capitals_nor_where_a_change_will_do() -> None:
+    letters, probs = _frames("EXCITER VVA", {len("EXCITER V"): ("", 0.4)})
+    assert _text(correct_words(letters, probs, charset())) == "EXCITER VVA"
+    text = "Long Huơng"  # "Hung" (the ơ dropped) would cost less than the horn on the u
+    letters, probs = _frames(text, {text.index("u"): ("ư", 0.2), text.index("ơ"): ("", 0.45)})
+    assert _text(correct_words(letters, probs, charset())) == "Long Hương"
+
+
 @pytest.mark.parametrize("text", ["HONDA WAVE", "29A1-123.45", "RLHJC5A1", "Owner's name", "Quôc2", "TP. HCM"])
 def test_codes_and_foreign_words_left_alone(text: str) -> None:
     letters, probs = _frames(text)
