@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from edge.document import normalize as norm
+from edge.document.companies import respell_company
 from edge.document.digits import redigit, trim_speck
 from edge.document.fields import Raw
 from edge.document.names import remark_name
@@ -159,6 +160,8 @@ def side_result(side: SideType, raw: dict[str, Raw]) -> SideResult:
         if key == "id":
             reads = [line.read for line in r.lines]
             text = trim_speck(redigit(text, reads), reads, ID_DIGITS)
+        if key == "name":  # a company's form and trades first, before a digit in "TH1ẾT BỊ" flags it
+            text = respell_company(text)
         checked, factor = _checked(key, text, plate_home)
         if key == "name" and checked.valid:
             checked = norm.Checked(remark_name(checked.text, (line.read for line in r.lines)), True)
