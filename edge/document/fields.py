@@ -388,10 +388,14 @@ def joined(parts: list[Line]) -> str:
 
     Two touching parts of words (one has a space) that end and start with the same letter read
     it twice, each through the margin its crop takes beyond its box ("Xã P" + "Phước Thạnh",
-    "NGUYỄn" + "N THANH"): it is kept once, from the part it starts.
+    "NGUYỄn" + "N THANH"): it is kept once, from the part it starts. A part wholly inside the one
+    before it on its row is that print read twice, and left out.
     """
     text = ""
     for prev, part in zip([None, *parts[:-1]], parts, strict=True):
+        if prev is not None and _same_row(prev, part) and prev.box[0] - 2 <= part.box[0] \
+                and part.box[2] <= prev.box[2] + 2:
+            continue  # a piece of the row inside the line before it: the same print read twice
         here = part.text.strip()
         touching = prev is not None and _same_row(prev, part) and \
             part.box[0] - prev.box[2] < TOUCHING * max(prev.height, part.height) and \

@@ -377,6 +377,17 @@ def test_an_address_row_split_into_overlapping_pieces_keeps_every_piece() -> Non
     assert extract([label, *rows])["address"].text == want
 
 
+def test_a_piece_of_a_row_inside_the_line_before_it_is_not_read_twice() -> None:
+    # the detector boxed the name's first word again a few pixels lower (6262/40)
+    label = L(39, 31, 294, 54, "Tên chủ xe (Owner's full name)")
+    rows = [L(39, 54, 280, 75, "NGUYỄN TUẤN HOÀNG"), L(39, 60, 137, 82, "NGUYỄN")]
+    assert joined(rows) == "NGUYỄN TUẤN HOÀNG"
+    assert extract([label, *rows])["name"].text == "NGUYỄN TUẤN HOÀNG"
+    # a wrapped row starts inside the row above's extent, but on a row of its own
+    assert joined([L(61, 347, 567, 368, "Số 23 đường Lê Thánh Tông, P. Đông"), L(61, 387, 203, 405, "Thành")]) \
+        == "Số 23 đường Lê Thánh Tông, P. Đông Thành"
+
+
 def test_a_letter_read_twice_through_touching_crops_is_kept_once() -> None:
     # each crop takes a margin past its box: the letter at the seam is read by both
     assert joined([L(142, 76, 292, 92, "Thôn 16, Xã P"), L(286, 71, 788, 93, "Phước Thạnh, Huyện Cam Lâm")]) \
