@@ -230,6 +230,7 @@ def _shared(a: LineBox, b: LineBox) -> int:
 
 # fields with a validator whose value, read as none can be, is read again with room at its ends
 WIDER_KEYS = ("first_issue_date", "last_issue_date", "plate", "engine", "chassis", "id", "capacity")
+DATED_TRIES = 2  # lines tried as the dated line when no piece of it was read as one
 SURE_ID = 0.9  # a certificate number read at least this surely, and like one, is not read again
 # what a faint address start may be: a word a lane, group or home is numbered after, with its
 # number, or a house number
@@ -388,6 +389,8 @@ class Pipeline:
                   if ln.cy > 0.45 * h and fx.split_label(ln) is None and fx.match_label(ln.text) is None]
         anchors = [(k, ln) for k, ln in scored if k]
         if not anchors:
+            if current is None:
+                self._find_dated_line(card, [ln for _, ln in scored], raw)
             return
         anchor = max(anchors, key=lambda kl: (kl[0], kl[1].box[2] - kl[1].box[0]))[1]
         row = [ln for ln in lines if min(ln.box[3], anchor.box[3]) - max(ln.box[1], anchor.box[1])
@@ -416,6 +419,25 @@ class Pipeline:
         if current is None:  # no date in it: kept as read, for what its numbers agree with (validate)
             text, conf = max(tries, key=lambda tc: len(re.findall(r"\d\d", tc[0])))
             raw["last_issue_date"] = fx.Raw(text, conf)
+
+    def _find_dated_line(self, card: Image, lines: list[fx.Line], raw: dict[str, fx.Raw]) -> None:
+        """No piece of the dated line read as one (its words faint, the place under the stamp):
+        the topmost unlabelled lines right of the middle in the lower half, each read again across
+        to the card's right margin, where the rest of the line faded past finding; kept only if
+        that is a place and a calendar date."""
+        h, w = card.shape[:2]
+        cands = sorted((ln for ln in lines if ln.cx > 0.45 * w and 0.55 * h < ln.cy < 0.85 * h
+                        and ln.box[2] - ln.box[0] >= 2 * ln.height), key=lambda ln: ln.box[1])
+        for ln in cands[:DATED_TRIES]:
+            box = LineBox(ln.box[0], ln.box[1], ln.box[2], ln.box[3])
+            wide = LineBox(max(0, box.x0 - 2 * box.height), box.y0, int(w * (1 - EDGE_BAND)), box.y1)
+            crops = [crop_line(card, wide)]
+            crops += [np.ascontiguousarray(c.max(axis=2)) for c in crops if c.ndim == 3]
+            dated = [r for r in self.recognizer.read(crops) if _dated_ok(r.text)]
+            if dated:
+                best = max(dated, key=lambda r: r.confidence)
+                raw["last_issue_date"] = fx.Raw(best.text, best.confidence)
+                return
 
     def _reread_wider(self, card: Image, lines: list[fx.Line], raw: dict[str, fx.Raw], side: SideType) -> None:
         """A key value or date read as none can be (cut short, "/10/202"): its line read again with

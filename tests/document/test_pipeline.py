@@ -156,6 +156,15 @@ def test_an_address_whose_faint_first_words_the_line_left_out_is_read_from_its_o
     assert got["address"].startswith("Số 64 Nguyễn Thị Minh Khai")
 
 
+def test_a_dated_line_read_as_no_date_at_all_is_found_again_right_of_the_middle() -> None:
+    # a photographed back (tuning seed 904) where no piece of the dated line was read as one (its
+    # place under the stamp, its words faint): the lines right of the middle in the lower half
+    # are read again across to the card's right margin, and the one that is a date is kept
+    scene = scene_item(904, 90, font_split="heldout")
+    got = _read(_pipeline().scan_side(decode_image(encode_jpeg(scene.image, 92))))
+    assert got["last_issue_date"] == _truth(scene.face)["last_issue_date"] == "24/09/2012"
+
+
 def test_thumbnail_is_the_aligned_card_as_base64_jpeg() -> None:
     import base64
 
