@@ -200,6 +200,11 @@ def classify(lines: list[Line]) -> Classified:
         text = line.text.strip()
         if not text:
             continue
+        unit = UNIT_BEFORE_NATIONAL.match(fold_marks(text))
+        if unit is not None:  # "CÔNG AN THỊ XÃ NGHI SƠN CỘNG HÒA …": the issuing unit run into the heading
+            out.values.append(_part(line, text, 0, unit.end(1)))
+            line = _part(line, text, unit.end(1), len(text))
+            text = line.text
         kind = heading_of(text)
         if kind is not None and not is_dated(text):
             out.headings.setdefault(kind, []).append(line)
@@ -235,6 +240,8 @@ def classify(lines: list[Line]) -> Classified:
     return out
 
 
+# the front's two headings printed level, the unit's at the left, read as one line
+UNIT_BEFORE_NATIONAL = re.compile(r"\s*(cong an\b.*?)\s+cong hoa\b")
 NUMBER_AT_END = re.compile(SO_WORD + r"\s*[:;,.]\s*(\d{5,8})\s*$")  # on any line: a separator and a whole number
 
 

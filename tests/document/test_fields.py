@@ -89,6 +89,18 @@ def test_dated_line_title_number_and_issuing_unit_need_no_label() -> None:
     assert [v.text for v in tail.values] == ["882895"] and tail.labels[0][1] == "id"
 
 
+def test_the_issuing_unit_read_into_the_national_heading_beside_it_is_split_off() -> None:
+    # the two headings printed level and boxed as one line (tuning 903/34)
+    lines = [L(104, 28, 993, 50, "CÔNG AN THỊ XÃ NGHI SƠN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+             L(177, 110, 847, 140, "GIẤY CHỨNG NHẬN ĐĂNG KÝ XE MÔ TÔ, XE MÁY")]
+    c = classify(lines)
+    assert [h.text for h in c.headings["national"]] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+    assert extract(lines)["authority"].text == "CÔNG AN THỊ XÃ NGHI SƠN"
+    # the heading alone, or a unit alone, stays whole
+    assert classify([L(510, 36, 890, 56, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]).headings["national"][0].box[0] == 510
+    assert extract([L(100, 36, 340, 56, "CÔNG AN TỈNH LAI CHÂU")])["authority"].text == "CÔNG AN TỈNH LAI CHÂU"
+
+
 def test_back_side_from_dated_line_and_date_order_checked() -> None:
     raw = {
         "last_issue_date": Raw("Hà Nội, ngày 05 tháng 06 năm 2020", 0.9),
