@@ -48,6 +48,11 @@ CLEAR_SUPPORT = 0.75  # ... when the other three sides have at least this much
 SMALL_FILL = 0.03  # of the working copy: a quad this small asks for the corners of straight edges too
 _MAX_CORNERS = 12  # quads completed from two straight edges meeting at a corner
 _SEGMENT_MIN = 0.1  # of the working copy's long side: an edge this long may be a card's side
+COMPLETED_SUPPORT = 0.5  # the least edge support on any side of a card completed from two sides ...
+COMPLETED_SCORE = 0.6  # ... and the least score
+COMPLETED_STEP = 50.0  # ... and a colour step this big (BGR distance) across both its completed sides
+COMPLETED_MARGIN = 4.0  # working px: ... and its corners at least this far inside the photo
+SHRINK = (0.6, 0.7, 0.8, 0.9, 1.0)  # shares of a clear side's length a completed card is tried at
 _SEGMENT_GAP = 0.08  # ... and may be broken (a disc, a pen over it) by this much
 
 
@@ -463,12 +468,34 @@ def _pick(work: Profiles, quads: Floats, mode: Mode) -> tuple[Corners | None, fl
     if found[0] is None and mode == "accurate":
         # nothing card-like: a card on paper as light as itself loses a side or two to the paper
         # under it, but two clear sides meeting at a corner still give it, completed as a parallelogram
-        extra = _completions(q, support)
-        if len(extra):
-            e_band = np.clip(0.045 * np.linalg.norm(extra[:, NEXT] - extra, axis=-1).max(axis=1), 5.0, 14.0)
-            eq, _, _ = _snap(work, extra, u, e_band, 2.5)
-            found = _best(*_snap(work, eq, u, np.full(len(eq), 2.0), 1.5), (w, h))
+        extra, at = _completions(q, support)
+        shorter = extra[at >= 0]
+        if len(shorter):
+            eq, e_support, e_line = _snapped(work, shorter, u)
+            # a completed card must be clear on every side, whole inside the photo, not small, and
+            # with another surface beyond its completed sides: the visible part of a card running
+            # out of the photo, or a box printed on it, is not one
+            inside = np.all((eq >= COMPLETED_MARGIN) & (eq <= np.array([w - 1, h - 1]) - COMPLETED_MARGIN), axis=(1, 2))
+            big = np.abs(quad_areas(eq)) / (2 * w * h) >= SMALL_FILL
+            clear = (e_support.min(axis=1) >= COMPLETED_SUPPORT) & inside & big
+            if np.any(clear):
+                clear[clear] = _surface_beyond(work, eq[clear], at[at >= 0][clear])
+            if np.any(clear):
+                found = _best(eq[clear], e_support[clear], e_line[clear], (w, h))
+                if found[1] < COMPLETED_SCORE:
+                    found = (None, 0.0, True)
+        plain = extra[at < 0]
+        if found[0] is None and len(plain):  # the parallelograms on the sides' far ends, scored as any
+            # quad (snapped among themselves: a snap's reach depends on the quads snapped with it)
+            found = _best(*_snapped(work, plain, u), (w, h))
     return found
+
+
+def _snapped(work: Profiles, quads: Floats, u: Floats) -> tuple[Floats, Floats, NDArray[np.bool_]]:
+    """Completed quads snapped from afar, then from closer."""
+    band = np.clip(0.045 * np.linalg.norm(quads[:, NEXT] - quads, axis=-1).max(axis=1), 5.0, 14.0)
+    q, _, _ = _snap(work, quads, u, band, 2.5)
+    return _snap(work, q, u, np.full(len(q), 2.0), 1.5)
 
 
 def _best(q: Floats, support: Floats, line: NDArray[np.bool_],
@@ -506,20 +533,50 @@ def _unseen_sides(q: Floats, support: Floats, size: tuple[int, int]) -> Floats:
     return np.asarray(np.where(along & others_clear, np.maximum(support, UNSEEN_SUPPORT), support), np.float64)
 
 
-def _completions(q: Floats, support: Floats, good: float = 0.75, most: int = 8) -> Floats:
+def _surface_beyond(work: Profiles, quads: Floats, at: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """Whether each completed quad's two completed sides (those away from its corner ``at``) have
+    another surface beyond them (a sheet, the table), not more of the card: a box printed on the
+    card has paper of its colour on both sides."""
+    t = np.array([-9.0, -7.0, -5.0, 5.0, 7.0, 9.0])
+    vals, _, _ = _profiles(work, quads, np.linspace(0.15, 0.85, 16), t)
+    inside = _quantile(vals[:, :, :, :3, :].reshape(*vals.shape[:2], -1, vals.shape[-1]), 2, 0.5)
+    outside = _quantile(vals[:, :, :, 3:, :].reshape(*vals.shape[:2], -1, vals.shape[-1]), 2, 0.5)
+    step = np.linalg.norm(inside - outside, axis=-1)  # (N, side)
+    rows = np.arange(len(quads))
+    return np.asarray(np.minimum(step[rows, (at + 1) % 4], step[rows, (at + 2) % 4]) >= COMPLETED_STEP)
+
+
+def _completions(q: Floats, support: Floats, good: float = 0.75, most: int = 8) -> tuple[Floats, NDArray[np.int64]]:
     """Parallelograms on two well-supported sides meeting at a corner of a quad whose other sides
-    are not: the corner opposite is where the two sides' far ends say it is."""
+    are not (at most ``most`` corners): the corner opposite is where the two sides' far ends say it
+    is, or (the clear sides run on past the card's corners, along the sheet's edge or a shadow)
+    the card in its own proportions along them, shorter; and for each of these the corner it was
+    completed from (-1 for the first kind)."""
     prev = np.roll(support, 1, axis=1)  # the side ending at each corner (support[:, i]: corner i -> i + 1)
     sure = (support >= good) & (prev >= good)  # (N, corner): both sides at the corner are clear
     weak = support.min(axis=1) < good
     out: list[Floats] = []
+    at: list[int] = []
+    corners = 0
     for k, j in zip(*np.nonzero(sure & weak[:, None]), strict=True):
-        c = q[k].copy()
-        c[(j + 2) % 4] = c[(j + 1) % 4] + c[(j + 3) % 4] - c[j]
-        out.append(c)
-        if len(out) >= most:
+        corner, a, b = q[k, j], q[k, (j + 1) % 4] - q[k, j], q[k, (j + 3) % 4] - q[k, j]
+        la, lb = float(np.linalg.norm(a)), float(np.linalg.norm(b))
+        if min(la, lb) < 1.0:
+            continue
+        scales = [(1.0, 1.0)]
+        ratio = ASPECT if la >= lb else 1.0 / ASPECT  # la / lb of a card so seen
+        for t in SHRINK:
+            scales += [(t, t * la / (ratio * lb)), (t * ratio * lb / la, t)]
+        for ta, tb in scales:
+            if not (0.3 <= ta <= 1.05 and 0.3 <= tb <= 1.05):
+                continue
+            c = np.stack([corner, corner + ta * a, corner + ta * a + tb * b, corner + tb * b])
+            out.append(np.roll(c, j, axis=0))
+            at.append(-1 if ta == tb == 1.0 else int(j))
+        corners += 1
+        if corners >= most:
             break
-    return np.stack(out) if out else np.zeros((0, 4, 2))
+    return (np.stack(out) if out else np.zeros((0, 4, 2))), np.array(at, np.int64)
 
 
 def _outermost(q: Floats, score: Floats, best: int) -> int:

@@ -163,6 +163,20 @@ def test_a_card_on_paper_as_light_as_itself_is_found_from_two_clear_sides() -> N
     assert corners_error(quad.corners, scene.corners) <= 0.02 * diag
 
 
+def test_two_clear_sides_running_on_past_the_card_are_cut_back_to_its_proportions() -> None:
+    """Seed 900 photo 94: the card's top and right sides run on along a sheet it lies on, so the
+    parallelogram on their far ends is card and sheet; the card in its own proportions, shorter
+    along them, is the quad clear on every side. (The left corner stays a few pixels out: the
+    sheet under it is as light as the card.)"""
+    scene = scene_item(900, 94, font_split="heldout")
+    from edge.document.image import decode_image, encode_jpeg
+
+    quad = locate_card(decode_image(encode_jpeg(scene.image, 92)), "accurate")
+    assert quad is not None and quad.inside
+    diag = float(np.linalg.norm(scene.corners[2] - scene.corners[0]))
+    assert corners_error(quad.corners, scene.corners) <= 0.02 * diag
+
+
 @pytest.mark.parametrize(("seed", "index"), [(900, 38), (903, 28)])
 def test_a_card_whose_outline_runs_into_a_sheet_is_found_from_a_corner_of_straight_edges(seed: int,
                                                                                          index: int) -> None:
