@@ -25,6 +25,7 @@ from edge.document.idnumber import number_box, number_in
 from edge.document.image import encode_jpeg
 from edge.document.locate import locate_card
 from edge.document.normalize import NUMBERED_WORDS, OPENING_WORDS, base_letters, dated_line
+from edge.document.normalize import address as known_address
 from edge.document.quality import REASON_MESSAGES, Reason, measure
 from edge.document.rectify import rectify, rotate180
 from edge.document.validate import cross_sides, doubtful, side_result
@@ -230,6 +231,7 @@ def _shared(a: LineBox, b: LineBox) -> int:
 
 # fields with a validator whose value, read as none can be, is read again with room at its ends
 WIDER_KEYS = ("first_issue_date", "last_issue_date", "plate", "engine", "chassis", "id", "capacity")
+PLACED = 2  # places known at an address's end (of province, district, ward) below which it is looked at again
 DATED_TRIES = 2  # lines tried as the dated line when no piece of it was read as one
 SURE_ID = 0.9  # a certificate number read at least this surely, and like one, is not read again
 # what a faint address start may be: a word a lane, group or home is numbered after, with its
@@ -359,6 +361,12 @@ class Pipeline:
                 classified = fx.classify(lines)
                 raw = fx.extract(lines)
             t0 += time.perf_counter() - t1  # counted as lines and recognition, not extraction
+        elif _unplaced_address(raw):
+            # an address whose end is no known place: a faint word, or a piece of its row, lost;
+            # the laxer look's address and name are taken where they were read more surely
+            t1 = time.perf_counter()
+            self._wordy_second_look(card, boxes, layers, lines, raw, timings)
+            t0 += time.perf_counter() - t1
         front, back = fx.side_scores(classified, raw)
         if max(front, back) < MIN_EVIDENCE:
             timings["extract"] = time.perf_counter() - t0
@@ -379,6 +387,21 @@ class Pipeline:
             result.image = base64.b64encode(encode_jpeg(card, THUMB_QUALITY)).decode("ascii")
         corners = quad.corners if not flipped else np.roll(quad.corners, 2, axis=0)
         return SideScan(result, None, corners, flipped, timings, lines)
+
+    def _wordy_second_look(self, card: Image, boxes: list[LineBox], layers: CardLayers, lines: list[fx.Line],
+                           raw: dict[str, fx.Raw], timings: dict[str, float]) -> None:
+        """The owner's name and address found again with the lines of a laxer look at grey print
+        (``faint_lines``), each kept where it was read more surely than the first time."""
+        more, replaced = _timed(timings, "lines", lambda: faint_lines(card, boxes, layers))
+        if not more:
+            return
+        extra = _timed(timings, "recognise", lambda: self.recognizer.read([crop_line(card, b) for b in more]))
+        again = [ln for i, ln in enumerate(lines) if i not in replaced]
+        again += [fx.Line(b.as_tuple(), r.text, r.confidence, r) for b, r in zip(more, extra, strict=True)]
+        found = fx.extract(again)
+        for key in WORDY_VALUES:
+            if key in found and (key not in raw or found[key].confidence > raw[key].confidence):
+                raw[key] = found[key]
 
     def _reread_dated_line(self, card: Image, lines: list[fx.Line], raw: dict[str, fx.Raw]) -> None:
         """The stamp breaks the dated line into pieces and hides digits: read its whole row again
@@ -533,6 +556,11 @@ def _sureness(reads: list[LineRead]) -> float:
     """
     probs = [p for r in reads for p in r.char_probs]
     return float(np.mean(probs)) if probs else 0.0
+
+
+def _unplaced_address(raw: dict[str, fx.Raw]) -> bool:
+    """An address read with no more than one of its province, district and ward known."""
+    return "address" in raw and known_address(raw["address"].text)[1] <= PLACED
 
 
 def _dated_words(text: str) -> int:
