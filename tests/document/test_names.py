@@ -82,3 +82,17 @@ def test_a_word_in_no_list_a_letter_short_or_long_of_exactly_one_name_word_is_th
     assert remark_name("NGÔ ĐÌNH TRUN", []) == "NGÔ ĐÌNH TRUNG"
     assert remark_name("TRẦN VĂN MI", []) == "TRẦN VĂN MI"  # MAI, MỊ ...: more than one, as read
 
+
+
+def test_a_word_in_no_list_spelt_as_one_name_word_with_its_marks_aside_is_that_word() -> None:
+    # no probabilities to re-mark it from (the word was joined from two pieces, or its line lost)
+    assert remark_name("LÂM NHU YẾN", []) == "LÂM NHƯ YẾN"
+    # NGUYẾN spells NGUYỄN and NGUYÊN alike: a family name where the name starts, else as read
+    assert remark_name("NGU YẾN TUẤN VINH", []) == "NGUYỄN TUẤN VINH"
+    assert remark_name("NGUYẾN VĂN AN", []) == "NGUYỄN VĂN AN"
+    assert remark_name("TRẦN NGUYẾN", []) == "TRẦN NGUYẾN"
+
+
+def test_a_long_word_in_no_list_one_letter_off_one_name_word_is_that_word() -> None:
+    assert remark_name("NƠUYỄN NHẬT SÂM", []) == "NGUYỄN NHẬT SÂM"
+    assert remark_name("LÊ VĂN TÙNF", []) == "LÊ VĂN TÙNF"  # a short word: TÙNG, TÙNH ... not guessed
