@@ -18,8 +18,10 @@ from importlib import resources
 from rapidfuzz.distance import Levenshtein
 
 from edge.document.normalize import fold_marks
+from edge.ocr.syllables import is_syllable
 
 LONG_PHRASE = 6  # letters (marks aside): a phrase this long may be read a letter off ...
+SHORT_PHRASE = 3  # letters: a shorter phrase ("CP") is only ever read exactly
 OWN_NAME = 2  # ... but not in the name's last words: the company's own name ("DUY LINH" is no "DU LỊCH")
 FORMS = ("CÔNG TY", "DOANH NGHIỆP TƯ NHÂN", "HỢP TÁC XÃ", "TNHH", "MTV", "CP", "CỔ PHẦN", "TẬP ĐOÀN")
 
@@ -41,7 +43,9 @@ def _is(words: list[str], phrase: str, letter_off: bool = True) -> bool:
     got, want = _key(words), _key([phrase])
     if got == want:
         return True
-    return letter_off and len(want) >= LONG_PHRASE and Levenshtein.distance(got, want) <= 1
+    # a letter off: a long phrase, or a short one read as no Vietnamese word at all ("TNHM")
+    short_ok = len(want) >= SHORT_PHRASE and len(words) == 1 and not is_syllable(words[0])
+    return letter_off and (len(want) >= LONG_PHRASE or short_ok) and Levenshtein.distance(got, want) <= 1
 
 
 def is_company(name: str) -> bool:

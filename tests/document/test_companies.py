@@ -22,6 +22,9 @@ from edge.schema import SideType
     # the form itself, and its first word lost at the line's start
     ("CÔNG TẾ CP VÂN TẢI HOÀNG PHÁT", "CÔNG TY CP VẬN TẢI HOÀNG PHÁT"),
     ("TY TNHH MTV LOGISTICS NGUYỄN GIA", "CÔNG TY TNHH MTV LOGISTICS NGUYỄN GIA"),
+    # a short form a letter off, read as no Vietnamese word
+    ("CÔNG TY TNHM MỘT THÀNH VIÊN DU LỊCH QUỲNH ANH", "CÔNG TY TNHH MỘT THÀNH VIÊN DU LỊCH QUỲNH ANH"),
+    ("CÔNG TY TNHH MTY VẬN TẢI SAO MAI", "CÔNG TY TNHH MTV VẬN TẢI SAO MAI"),
 ])
 def test_a_company_s_form_and_trades_are_put_right(read: str, fixed: str) -> None:
     assert respell_company(read) == fixed
