@@ -463,13 +463,35 @@ def _without_label(text: str) -> str:
     "Bịa chỉ Số 8 …"): two leading words like "Địa chỉ", followed by how an address opens
     (a number or an opening word), are dropped."""
     words = text.split(" ")
-    if len(words) < 3:
-        return text
-    lead = base_letters(" ".join(words[:2])).lower().rstrip(":;., ")
-    rest = base_letters(words[2]).lower().strip(",.")
-    opens = rest[:1].isdigit() or rest in OPENING_WORDS or rest in NUMBERED_WORDS
-    return " ".join(words[2:]) if opens and fuzz.ratio(lead, ADDRESS_LABEL) >= LABEL_LEAD_SCORE else text
+    for k in (2, 1):  # the label's two words, or the two read as one ("Địacti:")
+        if len(words) < k + 2:
+            continue
+        lead = base_letters(" ".join(words[:k])).lower().rstrip(":;., ")
+        rest = base_letters(words[k]).lower().strip(",.")
+        opens = rest[:1].isdigit() or rest in OPENING_WORDS or rest in NUMBERED_WORDS
+        if opens and fuzz.ratio(lead, ADDRESS_LABEL) >= LABEL_LEAD_SCORE:
+            return " ".join(words[k:])
+    return _without_speck(words)
 
+
+def _without_speck(words: list[str]) -> str:
+    """A speck or a bit of the frame read before an address that opens with a word of its own
+    ("7 Xóm Tiền Phong", "Tn 8 Thôn 30"): dropped, when short and no address word itself."""
+    for k in (1, 2):
+        if len(words) < k + 2 or sum(len(w) for w in words[:k]) > SPECK_CHARS:
+            continue
+        head = [base_letters(w).lower().strip(",.:;") for w in words[:k]]
+        if any(h in OPENING_WORDS or h in NUMBERED_WORDS or h in UNIT_HEADS for h in head):
+            continue
+        if words[k][:1].isupper() and base_letters(words[k]).lower().strip(",.") in SPECK_BEFORE:
+            return " ".join(words[k:])
+    return " ".join(words)
+
+
+SPECK_CHARS = 4  # characters in all: what is read before an address's opening word may be a speck
+# ... before these (a hamlet's name or "Số" itself: no house number comes before them)
+SPECK_BEFORE = {base_letters(w).lower() for w in ("Số", "Xóm", "Thôn", "Ấp")}
+UNIT_HEADS = {base_letters(w).lower() for w in ("Lô", "Căn", "Phòng", "Nhà", "Kios", "Khu")}  # "Lô 7 Thôn 3"
 
 # Words that open a ward, district or province part of an address, as printed
 UNIT_WORDS = ("Xã", "X.", "Phường", "P.", "Thị trấn", "TT.", "Huyện", "H.", "Quận", "Q.", "Thị xã", "TX.",

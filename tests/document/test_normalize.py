@@ -187,6 +187,16 @@ def test_the_address_label_misread_into_the_value_is_dropped_but_a_place_is_kept
     # not followed by how an address opens: a place's name, kept
     assert nz.address("Đình Chu, Xã Tân Lập, Vĩnh Phúc")[0].text.startswith("Đình Chu, ")
     assert nz.address("Đa Chi Lăng, Hà Nội")[0].text.startswith("Đa Chi Lăng")
+    # the label's two words read as one
+    assert nz.address("Địacti: Số 159 đường Khương Đình, P. Khương Mai")[0].text.startswith("Số 159 đường")
+
+
+def test_a_speck_read_before_an_address_s_own_opening_word_is_dropped_but_a_lot_is_kept() -> None:
+    assert nz.address("7 Xóm Tiền Phong, TT. Thanh Liêm, H. Thanh Liêm, Hà Nam")[0].text.startswith("Xóm Tiền")
+    assert nz.address("Tn 8 Thôn 30, X. Mỹ Hòa, H. Nam Sách, Hải Dương")[0].text.startswith("Thôn 30, X. Mỹ")
+    assert nz.address("Lô 7 Thôn 3, X. Mỹ Hòa, H. Nam Sách")[0].text.startswith("Lô 7 Thôn 3")
+    assert nz.address("Số 7 Xóm Bến, X. Mỹ Hòa, H. Nam Sách")[0].text.startswith("Số 7 Xóm Bến")
+    assert nz.address("12 Tổ 3, X. Mỹ Hòa, H. Nam Sách")[0].text.startswith("12 Tổ 3")  # a house number
 
 
 def test_the_province_of_an_address_as_the_dated_line_names_it() -> None:
