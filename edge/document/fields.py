@@ -217,6 +217,9 @@ def classify(lines: list[Line]) -> Classified:
                 out.labels.append((label, "id"))
                 out.values.append(_part(line, text, m.start(1), len(text)))
             continue
+        if _in_capitals(text):  # labels are printed in small letters: "THÁI TRỌNG PHƯỚC" is no "Tải trọng"
+            out.values.append(line)
+            continue
         hit = match_label(text)
         if hit is not None and hit[1] >= 88:
             out.labels.append((line, hit[0]))
@@ -242,6 +245,12 @@ def classify(lines: list[Line]) -> Classified:
 
 # the front's two headings printed level, the unit's at the left, read as one line
 UNIT_BEFORE_NATIONAL = re.compile(r"\s*(cong an\b.*?)\s+cong hoa\b")
+def _in_capitals(text: str) -> bool:
+    """Two words or more, all in capitals, with no colon: an owner's name, never a label."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 6 and len(text.split()) >= 2 and ":" not in text and all(c.isupper() for c in letters)
+
+
 NUMBER_AT_END = re.compile(SO_WORD + r"\s*[:;,.]\s*(\d{5,8})\s*$")  # on any line: a separator and a whole number
 
 

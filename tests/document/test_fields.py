@@ -89,6 +89,15 @@ def test_dated_line_title_number_and_issuing_unit_need_no_label() -> None:
     assert [v.text for v in tail.values] == ["882895"] and tail.labels[0][1] == "id"
 
 
+def test_an_owner_s_name_in_capitals_is_never_taken_for_a_label_like_it() -> None:
+    # "THÁI TRỌNG PHƯỚC" reads like "Tải trọng" + a value (tuning 905/60): labels are in small letters
+    lines = [L(56, 46, 112, 58, "Chủ xe:"), L(135, 45, 341, 67, "THÁI TRỌNG PHƯỚC"),
+             L(56, 360, 126, 377, "Tải trọng:")]
+    found = extract(lines)
+    assert found["name"].text == "THÁI TRỌNG PHƯỚC" and "pay_load" not in found
+    assert classify([L(56, 360, 126, 377, "Tải trọng:")]).labels[0][1] == "pay_load"
+
+
 def test_the_issuing_unit_read_into_the_national_heading_beside_it_is_split_off() -> None:
     # the two headings printed level and boxed as one line (tuning 903/34)
     lines = [L(104, 28, 993, 50, "CÔNG AN THỊ XÃ NGHI SƠN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
