@@ -46,19 +46,38 @@ def _clean(text: str) -> str:
 
 CAPACITY_EDITS = 1  # a capacity read this many digits from the one the engine's catalogue entry gives is it
 CAPACITY_UNIT = r"( cm3| W)?"  # cylinder capacity, or an electric motor's power
-CAPACITY = r"[\d.,]+" + CAPACITY_UNIT
+CAPACITY = r"\d{1,3}(?:\.\d{3})*" + CAPACITY_UNIT  # whole cm3 or W, thousands after a dot ("1.4" is cut short)
 
 
 def _capacity(text: str) -> norm.Checked:
     t = _clean(text).replace("cm³", "cm3").replace(" cm 3", " cm3")
+    # a digit read as its look-alike in a number otherwise of digits ("I50", "1O0")
+    t = re.sub(r"(?<![\w.,])[\dOoIl][\dOoIl.,]*(?![\w.,])", _digits_of, t)
     t = re.sub(r"(\d)\s*cm3$", r"\1 cm3", t)
     # letters of a misread label before the number ("TẤ. h: 110") or specks after it ("125 ng")
     number = re.search(r"(?<![\w.,])\d[\d.,]*" + CAPACITY_UNIT + r"(?!\w)", t)
     if number is not None and not re.fullmatch(CAPACITY, t):
         t = number.group(0)
+    t = re.sub(r"^(\d{1,3}),(\d{3})(?!\d)", r"\1.\2", t)  # the thousands dot read as a comma
     # thousands are printed with a dot ("1.248 cm3"): one lost is put back
     t = re.sub(r"^(\d{1,3})(\d{3})(?= cm3$| W$)", r"\1.\2", t)
     return norm.Checked(t, bool(re.fullmatch(CAPACITY, t)))
+
+
+def _digits_of(m: re.Match[str]) -> str:
+    """A number read with a look-alike letter in it, as digits; a word with no digit, as read."""
+    token = m.group(0)
+    return token.translate(norm.TO_DIGIT_SAFE) if any(c.isdigit() for c in token) else token
+
+
+PAY_LOAD = re.compile(r"(?<![\w.,])\d[\d.,]*\s*kg\b")
+
+
+def _pay_load(text: str) -> norm.Checked:
+    """A payload as printed ("1.400 kg"), without specks read before or after it ("1.400 kg 3")."""
+    t = _clean(text)
+    m = PAY_LOAD.search(t)
+    return norm.Checked(re.sub(r"\s*kg$", " kg", m.group(0)) if m else t, bool(t))
 
 
 def _id(text: str) -> norm.Checked:
@@ -97,6 +116,8 @@ def _checked(key: str, text: str, home: str | None = None) -> tuple[norm.Checked
         return _capacity(text), 1.0
     if key == "address":
         return norm.address(text, home=home)[0], 1.0
+    if key == "pay_load":
+        return _pay_load(text), 1.0
     if key == "color":  # a colour is words: a speck read as a digit or a mark before it is not part of it
         t = re.sub(r"^(?:[^\w\s]|\d|_)+\s+", "", _clean(text))
         return norm.color(t), 1.0

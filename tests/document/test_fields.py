@@ -84,6 +84,14 @@ def test_dated_line_title_number_and_issuing_unit_need_no_label() -> None:
     assert side_result(SideType.BACK, {"capacity": Raw("1.998 cm3", 0.9)}).info["capacity"].text == "1.998 cm3"
     assert side_result(SideType.BACK, {"capacity": Raw("125 ng", 0.9)}).info["capacity"].text == "125"
     assert side_result(SideType.BACK, {"capacity": Raw("1.200 W", 0.9)}).info["capacity"].text == "1.200 W"
+    # a digit read as its look-alike, the thousands dot as a comma; a capacity cut short is no capacity
+    assert side_result(SideType.BACK, {"capacity": Raw("I50", 0.9)}).info["capacity"].text == "150"
+    assert side_result(SideType.BACK, {"capacity": Raw("1,998 cm3", 0.9)}).info["capacity"].text == "1.998 cm3"
+    short = side_result(SideType.BACK, {"capacity": Raw("I.4", 0.9)}).info["capacity"]
+    assert short.text == "1.4" and (short.confidence or 0.0) < 0.5
+    # a payload without the specks read beside it
+    assert side_result(SideType.BACK, {"pay_load": Raw("1.400 kg 3", 0.9)}).info["pay_load"].text == "1.400 kg"
+    assert side_result(SideType.BACK, {"pay_load": Raw("1.400kg", 0.9)}).info["pay_load"].text == "1.400 kg"
     # the title's end read apart from its start still gives the number
     tail = classify([L(100, 100, 500, 120, "MÔ TÔ, XE MÁY Số: 882895")])
     assert [v.text for v in tail.values] == ["882895"] and tail.labels[0][1] == "id"
