@@ -43,9 +43,21 @@ def _is(words: list[str], phrase: str, letter_off: bool = True) -> bool:
     got, want = _key(words), _key([phrase])
     if got == want:
         return True
-    # a letter off: a long phrase, or a short one read as no Vietnamese word at all ("TNHM")
-    short_ok = len(want) >= SHORT_PHRASE and len(words) == 1 and not is_syllable(words[0])
-    return letter_off and (len(want) >= LONG_PHRASE or short_ok) and Levenshtein.distance(got, want) <= 1
+    # a letter off: a long phrase, or a short one misread in a letter as no Vietnamese word ("TNHM")
+    short_ok = len(want) >= SHORT_PHRASE and len(got) == len(want) and len(words) == 1 and not is_syllable(words[0])
+    return letter_off and (len(want) >= LONG_PHRASE or short_ok or _one_word_off(words, phrase)) \
+        and Levenshtein.distance(got, want) <= 1
+
+
+def _one_word_off(words: list[str], phrase: str) -> bool:
+    """A phrase of several words read with every word but one exactly, that one a letter off in
+    place ("ĐẦU TV" for ĐẦU TƯ)."""
+    parts = phrase.split()
+    if len(parts) < 2 or len(words) != len(parts):
+        return False
+    keys = [(_key([w]), _key([p])) for w, p in zip(words, parts, strict=True)]
+    off = [(a, b) for a, b in keys if a != b]
+    return len(off) == 1 and len(off[0][0]) == len(off[0][1])
 
 
 def is_company(name: str) -> bool:

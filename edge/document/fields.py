@@ -58,6 +58,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "officer": ("TRƯỞNG PHÒNG", "KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "TRƯỞNG CÔNG AN", "CÁN BỘ ĐĂNG KÝ"),
 }
 MULTILINE = frozenset({"address"})
+OFTEN_EMPTY = frozenset({"pay_load"})  # left blank on most cards: the row under it is its only when it is a weight
 LABEL_MIN_SCORE = 80.0
 SHAPE_EVIDENCE = 0.75
 DATED_WORDS = re.compile(DATED_WORDS_PATTERN, re.IGNORECASE)
@@ -324,7 +325,7 @@ def extract(lines: list[Line]) -> dict[str, Raw]:
             # a field with a shape may look further down: a plate is printed large, well under its label
             far = _below(label, labels, values, taken, FAR_REACH) if key in SHAPE_OF else []
             shaped = [row for row in far if _fits(key, row)]
-            below = shaped[0] if shaped else rows[0] if rows and not parts else []
+            below = shaped[0] if shaped else rows[0] if rows and not parts and key not in OFTEN_EMPTY else []
             if below:
                 parts = below
                 same = [values.index(p) for p in parts]
@@ -376,6 +377,8 @@ SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("chassis", re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")),
     ("engine", re.compile(r"^(?=.*\d{5})[A-Z0-9]{2,8}-?[A-Z0-9]{5,10}$")),
     ("first_issue_date", re.compile(r"^\d{2}/\d{2}/\d{4}$")),
+    # a payload is a weight: the row under an empty "Tải trọng" is the next field's (a plate)
+    ("pay_load", re.compile(r"^(?P<value>\d[\d.,]*kg)$")),
 )
 
 

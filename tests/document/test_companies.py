@@ -25,6 +25,9 @@ from edge.schema import SideType
     # a short form a letter off, read as no Vietnamese word
     ("CÔNG TY TNHM MỘT THÀNH VIÊN DU LỊCH QUỲNH ANH", "CÔNG TY TNHH MỘT THÀNH VIÊN DU LỊCH QUỲNH ANH"),
     ("CÔNG TY TNHH MTY VẬN TẢI SAO MAI", "CÔNG TY TNHH MTV VẬN TẢI SAO MAI"),
+    # a phrase of two words with one a letter off in place (not "TV" made "MTV": a letter short)
+    ("CÔNG TY CỔ PHẦN ĐẦU TV PHÁT TRIỂN VÀ NÔNG SẢN LỘC PHÁT",
+     "CÔNG TY CỔ PHẦN ĐẦU TƯ PHÁT TRIỂN VÀ NÔNG SẢN LỘC PHÁT"),
 ])
 def test_a_company_s_form_and_trades_are_put_right(read: str, fixed: str) -> None:
     assert respell_company(read) == fixed

@@ -106,6 +106,18 @@ def test_an_owner_s_name_in_capitals_is_never_taken_for_a_label_like_it() -> Non
     assert classify([L(56, 360, 126, 377, "Tải trọng:")]).labels[0][1] == "pay_load"
 
 
+def test_an_empty_payload_does_not_take_the_plate_row_under_it() -> None:
+    # "Tải trọng:" left blank, the plate's label under it misread into its value's line (906/108)
+    lines = [L(56, 360, 127, 377, "Tải trọng:"), L(57, 387, 345, 417, "Bán ố đăng ý 61K8-126.31")]
+    found = extract(lines)
+    assert "pay_load" not in found and found["plate"].text == "61K8-126.31"
+    # a weight under it is its value
+    weight = extract([L(56, 360, 127, 377, "Tải trọng:"), L(60, 385, 160, 402, "1.400 kg")])
+    assert weight["pay_load"].text == "1.400kg"
+    result = side_result(SideType.BACK, weight)
+    assert result.info["pay_load"].text == "1.400 kg"
+
+
 def test_the_issuing_unit_read_into_the_national_heading_beside_it_is_split_off() -> None:
     # the two headings printed level and boxed as one line (tuning 903/34)
     lines = [L(104, 28, 993, 50, "CÔNG AN THỊ XÃ NGHI SƠN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
