@@ -419,14 +419,24 @@ def joined(parts: list[Line]) -> str:
         touching = prev is not None and _same_row(prev, part) and \
             part.box[0] - prev.box[2] < TOUCHING * max(prev.height, part.height) and \
             prev.text[-1:].isalpha() and part.text[:1].isalpha()
-        if touching and prev is not None and text[-1:].lower() == here[:1].lower() \
-                and (" " in prev.text.strip() or " " in here):
-            text = text[:-1]
+        if touching and prev is not None and (" " in prev.text.strip() or " " in here):
+            text = text[:len(text) - _seam(text, here)]
         text += ("" if touching or not text else " ") + here
     return text
 
 
 TOUCHING = 0.2  # a gap under this share of the line height is inside a word
+SEAM = 3  # letters at most that two touching parts both read at their seam
+
+
+def _seam(text: str, here: str) -> int:
+    """How many letters at the end of ``text`` the next touching part reads again at its start
+    ("Xã P" + "Phước", "TRAN" + "RẦN MAI"), marks and case aside."""
+    for k in range(SEAM, 0, -1):
+        end, start = text[-k:], here[:k]
+        if len(end) == k and end.replace(" ", "") == end and fold_marks(end) == fold_marks(start):
+            return k
+    return 0
 
 
 def _fits(key: str, parts: list[Line]) -> bool:

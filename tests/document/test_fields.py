@@ -434,6 +434,8 @@ def test_a_letter_read_twice_through_touching_crops_is_kept_once() -> None:
     assert joined([L(142, 76, 292, 92, "Thôn 16, Xã P"), L(286, 71, 788, 93, "Phước Thạnh, Huyện Cam Lâm")]) \
         == "Thôn 16, Xã Phước Thạnh, Huyện Cam Lâm"
     assert joined([L(399, 241, 475, 264, "NGUYỄn"), L(478, 243, 667, 264, "N THANH KIÊN")]) == "NGUYỄN THANH KIÊN"
+    # up to three letters read by both, marks aside (906/0)
+    assert joined([L(100, 40, 160, 60, "TRAN"), L(161, 40, 300, 60, "RẦN MAI DIỄM")]) == "TRẦN MAI DIỄM"
     # a code split in two keeps a doubled letter (no word in it), and parts a word apart keep theirs
     assert joined([L(100, 40, 160, 55, "RLHH"), L(161, 40, 300, 55, "HC1219Y")]) == "RLHHHC1219Y"
     assert joined([L(140, 48, 190, 61, "XUÂN"), L(200, 48, 290, 61, "NAM HÀ")]) == "XUÂN NAM HÀ"
