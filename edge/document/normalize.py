@@ -278,7 +278,8 @@ def agrees_in_part(raw: str, when: date) -> bool:
 
 def vin(raw: str) -> Checked:
     """Chassis numbers: 17 VIN characters (no I, O, Q: read as 1, 0, 0); shorter old frames allowed."""
-    s = re.sub(r"[\s\-.]", "", normalize_text(raw).upper()).translate(VIN_LOOKALIKES)
+    # a mark read on a letter ("FÀ") is none: no frame number has a Vietnamese letter
+    s = re.sub(r"[\s\-.]", "", base_letters(normalize_text(raw)).upper()).translate(VIN_LOOKALIKES)
     if len(s) == 17 and s.startswith("R1"):  # no maker code starts "R1"; Vietnam's start "RL"
         s = "RL" + s[2:]
     valid = 10 <= len(s) <= 17 and set(s) <= VIN_CHARS and (len(s) != 17 or s[0] != "0")
@@ -287,7 +288,7 @@ def vin(raw: str) -> Checked:
 
 def engine(raw: str) -> Checked:
     """Engine numbers: letters, digits and one dash or dot as printed; 6 to 20 characters."""
-    s = re.sub(r"\s+", "", normalize_text(raw).upper())
+    s = re.sub(r"\s+", "", base_letters(normalize_text(raw)).upper())  # a mark read on a letter ("G4LẠDG") is none
     valid = 6 <= len(s) <= 20 and re.fullmatch(r"[A-Z0-9][A-Z0-9\-.]*[A-Z0-9]", s) is not None
     return Checked(s, valid)
 

@@ -50,6 +50,8 @@ def test_vin_engine_brand_name() -> None:
     assert not nz.vin("RLHJC5207AY12345!").valid
     assert nz.vin("R1HHC1218BY188215").text == "RLHHC1218BY188215"  # "L" read as "1" in the maker code
     assert not nz.engine("JC5").valid
+    # a mark read on a letter of an engine or frame number (none has a Vietnamese letter)
+    assert nz.engine("G4LẠDG909503").text == "G4LADG909503" and nz.vin("RLHGM6541FÀ029134").valid
     assert nz.brand("H0NDA")[0].text == "HONDA" and nz.brand("TOYTA")[0].text == "TOYOTA"
     assert not nz.brand("ZXQW")[0].valid
     assert nz.brand("KIA 2")[0].text == "KIA" and nz.brand("1 VINFAST")[0].text == "VINFAST"  # specks beside it
