@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from edge.document import normalize as norm
 from edge.document.companies import respell_company
@@ -44,7 +44,7 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", normalize_text(text)).strip(" :.,")
 
 
-CAPACITY_EDITS = 1  # a capacity read this many digits from the one the engine's catalogue entry gives is it
+CAPACITY_EDITS = 1  # a capacity read this many digits (or two swapped) from the engine's catalogue entry's is it
 CAPACITY_UNIT = r"( cm3| W)?"  # cylinder capacity, or an electric motor's power
 CAPACITY = r"\d{1,3}(?:\.\d{3})*" + CAPACITY_UNIT  # whole cm3 or W, thousands after a dot ("1.4" is cut short)
 
@@ -237,7 +237,7 @@ def _capacity_from_engine(texts: dict[str, tuple[str, float]]) -> None:
         return
     if read is None or not read.valid:
         texts["capacity"] = (inferred, source * INVALID)
-    elif capacity is not None and Levenshtein.distance(_digits(read.text), _digits(inferred)) <= CAPACITY_EDITS:
+    elif capacity is not None and OSA.distance(_digits(read.text), _digits(inferred)) <= CAPACITY_EDITS:
         texts["capacity"] = (inferred, min(capacity[1], source) * EDITED)
 
 

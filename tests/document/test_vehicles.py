@@ -139,6 +139,8 @@ def test_a_capacity_read_as_none_can_be_is_the_engine_s_inferred_with_a_low_conf
     assert info["capacity"].text == "108" and confidence is not None and confidence < 0.5
     raw["capacity"] = Raw("10", 0.8)  # a digit from the engine's capacity: put right
     assert side_result(SideType.BACK, raw).info["capacity"].text == "108"
+    raw["capacity"] = Raw("180", 0.8)  # two digits swapped: put right
+    assert side_result(SideType.BACK, raw).info["capacity"].text == "108"
     raw["capacity"] = Raw("150", 0.8)  # read as a capacity far from it: kept as read
     assert side_result(SideType.BACK, raw).info["capacity"].text == "150"
     # the engine number misread: the model's own capacity, where the catalogue gives it one
