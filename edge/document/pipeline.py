@@ -12,6 +12,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -232,6 +233,8 @@ def _shared(a: LineBox, b: LineBox) -> int:
 # fields with a validator whose value, read as none can be, is read again with room at its ends
 WIDER_KEYS = ("first_issue_date", "last_issue_date", "plate", "engine", "chassis", "id", "capacity")
 PLACED = 2  # places known at an address's end (of province, district, ward) below which it is looked at again
+ROW_GAP_READ = 2.0  # line heights between two pieces of an address row: read again whole ...
+ROW_REACH = 12.0  # ... a piece of it this far right of the last one on its row included
 DATED_TRIES = 2  # lines tried as the dated line when no piece of it was read as one
 SURE_ID = 0.9  # a certificate number read at least this surely, and like one, is not read again
 # what a faint address start may be: a word a lane, group or home is numbered after, with its
@@ -244,6 +247,22 @@ def _widened(box: LineBox, card_width: int, left: int, right: int) -> LineBox:
     """``box`` grown by ``left`` and ``right`` pixels, not into the card's edge band, never narrower."""
     return LineBox(min(box.x0, max(int(EDGE_BAND * card_width), box.x0 - left)), box.y0,
                    max(box.x1, min(int((1 - EDGE_BAND) * card_width), box.x1 + right)), box.y1)
+
+
+def _rows(parts: list[fx.Line]) -> list[list[fx.Line]]:
+    """Parts grouped by row, each row left to right."""
+    rows: list[list[fx.Line]] = []
+    for p in sorted(parts, key=lambda p: p.box[1]):
+        row = next((r for r in rows if _on_row(r[0], p)), None)
+        if row is None:
+            rows.append([p])
+        else:
+            row.append(p)
+    return [sorted(r, key=lambda p: p.box[0]) for r in rows]
+
+
+def _on_row(a: fx.Line, b: fx.Line) -> bool:
+    return min(a.box[3], b.box[3]) - max(a.box[1], b.box[1]) >= 0.5 * min(a.height, b.height)
 
 
 def _source(lines: list[fx.Line], part: fx.Line) -> fx.Line | None:
@@ -378,6 +397,7 @@ class Pipeline:
         else:
             self._reread_id(card, classified, raw)
         self._reread_wider(card, lines, raw, side)
+        self._address_gaps(card, lines, raw)
         self._address_start(card, lines, raw)
         t0 += time.perf_counter() - t1  # counted as recognition, not extraction
         timings["recognise"] += time.perf_counter() - t1
@@ -477,6 +497,41 @@ class Pipeline:
                 if key in again and not doubtful(key, again[key].text):
                     raw[key] = again[key]
                     break
+
+    def _address_gaps(self, card: Image, lines: list[fx.Line], raw: dict[str, fx.Raw]) -> None:
+        """An address row read in pieces far apart (faint words between them the line finder left
+        out, "H. [Cam Lâm,] Khánh Hòa"), or with such a piece of it left on its row: the row read
+        again whole, from its first piece to its last, kept when the address then names at least
+        as many known places and is longer."""
+        r = raw.get("address")
+        if r is None or not r.lines:
+            return
+        others = {id(_source(lines, p)) for k, v in raw.items() if k != "address" for p in v.lines}
+        for row in _rows(list(r.lines)):
+            srcs = [_source(lines, p) for p in row]
+            if any(src is None for src in srcs):
+                continue
+            h = max(p.height for p in row)
+            rest = sorted((ln for ln in lines if ln.box[0] > row[-1].box[2] and id(ln) not in others
+                           and ln not in srcs and _on_row(ln, row[0]) and fx.match_label(ln.text) is None),
+                          key=lambda ln: ln.box[0])
+            pieces = [src for src in srcs if src is not None]
+            for ln in rest:  # the row's pieces to its right, each within reach of the one before
+                if ln.box[0] - pieces[-1].box[2] > ROW_REACH * h:
+                    break
+                pieces.append(ln)
+            gaps = [b.box[0] - a.box[2] for a, b in pairwise(sorted(pieces, key=lambda p: p.box[0]))]
+            if not gaps or max(gaps) < ROW_GAP_READ * h:
+                continue
+            whole = _union(*(LineBox(*p.box) for p in pieces))
+            read = self.recognizer.read([crop_line(card, whole)])[0]
+            again = [ln for ln in lines if ln not in pieces]
+            again.append(fx.Line(whole.as_tuple(), read.text, read.confidence, read))
+            new = fx.extract(again).get("address")
+            if new is not None and len(new.text) > len(r.text) \
+                    and known_address(new.text)[1] >= known_address(r.text)[1]:
+                raw["address"] = new
+            return
 
     def _address_start(self, card: Image, lines: list[fx.Line], raw: dict[str, fx.Raw]) -> None:
         """An address whose first words were printed too faint for its line's box ("64 Nguyễn Thị
