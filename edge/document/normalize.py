@@ -524,6 +524,8 @@ HOUSE_LETTER = re.compile(r"\b\d+[a-z]\b")  # a house number's letter, printed i
 LOT_SPLIT = re.compile(r"(?<=\bLô )([A-Z]) (?=\d)")
 DIGITS_SPLIT = re.compile(r"\b(Thôn|Xóm|Tổ|Đội|Khối|Ấp|phố) (\d) (\d)\b")
 FULL_STOP_COMMA = re.compile(r"(?<=\d)\.(?= [A-ZĐ])")
+# a group's word run into its number, or a dot read for the space ("tổ2", "Thôn.5")
+GLUED_NUMBER = re.compile(r"\b(Thôn|Xóm|Tổ|tổ|Đội|Khối|Ấp|thôn|xóm)(?:\.\s?|)(\d)")
 
 
 def address(raw: str, threshold: float = 86.0, home: str | None = None) -> tuple[Checked, int]:
@@ -538,6 +540,7 @@ def address(raw: str, threshold: float = 86.0, home: str | None = None) -> tuple
     text = LOT_SPLIT.sub(r"\1", text)  # "Lô C 16" is lot C16
     text = DIGITS_SPLIT.sub(r"\1 \2\3", text)  # "Thôn 1 3," is Thôn 13
     text = FULL_STOP_COMMA.sub(",", text)  # "Tổ 1. Khu phố 1." : commas read as full stops
+    text = GLUED_NUMBER.sub(r"\1 \2", text)
     parts = [p.strip(" .") if i == 0 else p.strip() for i, p in enumerate(re.split(r"\s*,\s*", text))]
     parts = [p for p in parts if p]
     if parts:

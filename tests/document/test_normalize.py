@@ -193,6 +193,12 @@ def test_the_address_label_misread_into_the_value_is_dropped_but_a_place_is_kept
     assert nz.address("Địacti: Số 159 đường Khương Đình, P. Khương Mai")[0].text.startswith("Số 159 đường")
 
 
+def test_a_group_s_word_run_into_its_number_or_a_dot_read_for_the_space_is_spaced() -> None:
+    assert nz.address("Thôn.5, X. Kim Đồng, H. Tuy Phước, Bình Định")[0].text.startswith("Thôn 5, X. Kim")
+    assert nz.address("Số 46 tổ2, Đinh Tiên Hoàng, X. Tản Lĩnh")[0].text.startswith("Số 46 tổ 2, Đinh")
+    assert nz.address("Xóm. 3, X. Kim Đồng")[0].text.startswith("Xóm 3, X.")
+
+
 def test_a_speck_read_before_an_address_s_own_opening_word_is_dropped_but_a_lot_is_kept() -> None:
     assert nz.address("7 Xóm Tiền Phong, TT. Thanh Liêm, H. Thanh Liêm, Hà Nam")[0].text.startswith("Xóm Tiền")
     assert nz.address("Tn 8 Thôn 30, X. Mỹ Hòa, H. Nam Sách, Hải Dương")[0].text.startswith("Thôn 30, X. Mỹ")
