@@ -292,6 +292,23 @@ def _same_row(a: Line, b: Line, share: float = 0.45) -> bool:
     return overlap >= share * min(a.height, b.height)
 
 
+WORDY = frozenset({"name", "address"})
+
+
+def _chain(same: list[int], values: list[Line], taken: set[int], row_right: int) -> None:
+    """``same`` (indices of a value's pieces on its label's row, left to right) with the pieces of
+    that row further right, each within ROW_GAP text heights of the one before it."""
+    first = values[same[0]]
+    for i, v in sorted(enumerate(values), key=lambda iv: iv[1].box[0]):
+        end = max(values[j].box[2] for j in same)
+        if i in taken or i in same or v.box[0] <= end - OVERLAP * first.height or v.cx >= row_right \
+                or not _same_row(v, first):
+            continue
+        if v.box[0] - end >= ROW_GAP * first.height:
+            break
+        same.append(i)
+
+
 def _beside(value: Line, label: Line) -> bool:
     """On the label's row, starting after it and within MAX_ROW_GAP of it."""
     gap = value.box[0] - label.box[2]
@@ -311,6 +328,8 @@ def extract(lines: list[Line]) -> dict[str, Raw]:
         same = [i for i, v in enumerate(values)
                 if i not in taken and not _speck(v, label) and _beside(v, label) and v.cx < row_right]
         same.sort(key=lambda i: values[i].box[0])
+        if same and key in WORDY:  # the rest of a long value's row, past where a value may start
+            _chain(same, values, taken, row_right)
         parts = [values[i] for i in same]
         if parts and _glossed(label) and parts[0].box[0] - label.box[2] > 2 * label.height:
             # a bilingual grid prints values under their labels: what lies far to the right of a

@@ -418,6 +418,17 @@ def test_an_address_row_split_into_overlapping_pieces_keeps_every_piece() -> Non
     assert extract([label, *rows])["address"].text == want
 
 
+def test_an_address_beside_its_label_keeps_the_rest_of_its_row_past_where_a_value_may_start() -> None:
+    # the row split at a faint gap, its second piece 500 px right of the label (907/8)
+    lines = [L(56, 139, 123, 160, "Địa chỉ:"), L(144, 133, 602, 154, "54C Ngô Quyền, Phường Hoàng Văn Thụ,"),
+             L(624, 133, 920, 162, "Thành phố Bến Cát, Bình"), L(64, 175, 127, 192, "Dương")]
+    assert extract(lines)["address"].text == "54C Ngô Quyền, Phường Hoàng Văn Thụ, Thành phố Bến Cát, Bình Dương"
+    # a piece past a wide gap is another column's
+    far = [L(56, 139, 123, 160, "Địa chỉ:"), L(144, 133, 402, 154, "Thôn 3, Xã An Bình"),
+           L(700, 133, 800, 154, "HONDA")]
+    assert extract(far)["address"].text == "Thôn 3, Xã An Bình"
+
+
 def test_a_piece_of_a_row_inside_the_line_before_it_is_not_read_twice() -> None:
     # the detector boxed the name's first word again a few pixels lower (6262/40)
     label = L(39, 31, 294, 54, "Tên chủ xe (Owner's full name)")
