@@ -74,23 +74,42 @@ def respell_company(name: str) -> str:
     words = name.split()
     if words and _key(words[:1]) == "ty":  # the "CÔNG" of "CÔNG TY" lost at the line's start
         words.insert(0, "CÔNG")
+    # exact phrases (marks aside) first, everywhere; then phrases a letter off among the words
+    # left, so "VỤ VẬN TẢI" keeps VẬN TẢI rather than become "TƯ VẤN" + TẢI
+    spans: dict[int, tuple[str, int]] = {}
+    for letter_off in (False, True):
+        i = 0
+        while i < len(words):
+            hit = None if _covered(spans, i) else _phrase_at(words, i, letter_off, spans)
+            if hit is None:
+                i += 1
+                continue
+            spans[i] = hit
+            i += hit[1]
     out: list[str] = []
     i = 0
     while i < len(words):
-        hit = None
-        for phrase in company_phrases():
-            k = len(phrase.split())
-            for n in sorted({k, k + 1, max(1, k - 1)}, key=lambda n: abs(n - k)):
-                # the company's own name ends it, in a word or two: only marks are put right there
-                if i + n <= len(words) and _is(words[i:i + n], phrase, i + n <= len(words) - OWN_NAME):
-                    hit = (phrase, n)
-                    break
-            if hit:
-                break
-        if hit is None:
+        if i in spans:
+            out.append(spans[i][0])
+            i += spans[i][1]
+        else:
             out.append(words[i])
             i += 1
-        else:
-            out.append(hit[0])
-            i += hit[1]
     return " ".join(out)
+
+
+def _covered(spans: dict[int, tuple[str, int]], i: int) -> bool:
+    return any(start <= i < start + n for start, (_, n) in spans.items())
+
+
+def _phrase_at(words: list[str], i: int, letter_off: bool, spans: dict[int, tuple[str, int]]) -> tuple[str, int] | None:
+    """The phrase a run of words starting at ``i`` is, and how many words; None if none."""
+    for phrase in company_phrases():
+        k = len(phrase.split())
+        for n in sorted({k, k + 1, max(1, k - 1)}, key=lambda n: abs(n - k)):
+            if i + n > len(words) or any(_covered(spans, j) for j in range(i, i + n)):
+                continue
+            # the company's own name ends it, in a word or two: only marks are put right there
+            if _is(words[i:i + n], phrase, letter_off and i + n <= len(words) - OWN_NAME):
+                return phrase, n
+    return None

@@ -34,6 +34,7 @@ def test_a_company_s_form_and_trades_are_put_right(read: str, fixed: str) -> Non
 
 
 @pytest.mark.parametrize("name", [
+    "CÔNG TY CP DỊOHI VỤ VẬN TẢI HOÀNG PHÁT",  # VẬN TẢI read whole: "VỤ VẬN" is no "TƯ VẤN" a word off
     "NGUYỄN VĂN THỤC",  # a person: no legal form, nothing changed
     "TRẦN THỊ VÂN",
     "CÔNG TY TNHH DUY LINH",  # the company's own name, a letter off "DU LỊCH": its own
