@@ -606,7 +606,21 @@ def _ward(read: str, wards: tuple[str, ...], threshold: float) -> str | None:
     if len(own) == 1 or len(same) == 1:
         return (own or same).pop()
     w = process.extractOne(read, wards, scorer=fuzz.ratio, processor=fold_marks) if wards else None
-    return str(w[0]) if w is not None and w[1] >= threshold and not same else None
+    if w is not None and w[1] >= threshold and not same:
+        return str(w[0])
+    return _ward_letter_off(folded) if not same else None
+
+
+def _ward_letter_off(folded: str) -> str | None:
+    """The one known ward or commune whose letters (marks aside) ``folded`` is a letter off
+    ("Đún Họp": Đức Hợp), for a name long enough to tell; else None."""
+    if len(folded) < PLACE_EDIT_MIN:
+        return None
+    keys = _all_wards()
+    near = process.extract(folded, keys.keys(), scorer=Levenshtein.distance, score_cutoff=1, limit=2)
+    if len(near) != 1 or len(keys[near[0][0]]) != 1:
+        return None
+    return keys[near[0][0]][0]
 
 
 @cache

@@ -193,6 +193,14 @@ def test_the_address_label_misread_into_the_value_is_dropped_but_a_place_is_kept
     assert nz.address("Địacti: Số 159 đường Khương Đình, P. Khương Mai")[0].text.startswith("Số 159 đường")
 
 
+def test_a_ward_a_letter_off_exactly_one_known_ward_or_commune_is_that_one() -> None:
+    # "Đức Hợp" is in no list of Lạng Giang's: known as a commune elsewhere, read "Đún Họp" (902/84)
+    assert nz.address("Xóm Ngoại, X. Đún Họp, H. Lạng Giang, Bắc Giang")[0].text == \
+        "Xóm Ngoại, X. Đức Hợp, H. Lạng Giang, Bắc Giang"
+    # a short name is not guessed at
+    assert nz.address("Thôn 3, X. Ba Vỉ, H. Nam Sách, Hải Dương")[0].text.startswith("Thôn 3, X. Ba V")
+
+
 def test_a_group_s_word_run_into_its_number_or_a_dot_read_for_the_space_is_spaced() -> None:
     assert nz.address("Thôn.5, X. Kim Đồng, H. Tuy Phước, Bình Định")[0].text.startswith("Thôn 5, X. Kim")
     assert nz.address("Số 46 tổ2, Đinh Tiên Hoàng, X. Tản Lĩnh")[0].text.startswith("Số 46 tổ 2, Đinh")
