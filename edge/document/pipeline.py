@@ -372,11 +372,9 @@ class Pipeline:
             # a label without its value, a name read as a few letters, a key value that cannot be:
             # typed too faint for the first look
             t1 = time.perf_counter()
-            more, replaced = _timed(timings, "lines", lambda: faint_lines(card, boxes, layers))
-            if more:
-                extra = _timed(timings, "recognise", lambda: self.recognizer.read([crop_line(card, b) for b in more]))
-                lines = [ln for i, ln in enumerate(lines) if i not in replaced]
-                lines += [fx.Line(b.as_tuple(), r.text, r.confidence, r) for b, r in zip(more, extra, strict=True)]
+            again = self._with_faint(card, boxes, layers, lines, timings)
+            if again is not None:
+                lines = again
                 classified = fx.classify(lines)
                 raw = fx.extract(lines)
             t0 += time.perf_counter() - t1  # counted as lines and recognition, not extraction
@@ -384,7 +382,11 @@ class Pipeline:
             # an address whose end is no known place: a faint word, or a piece of its row, lost;
             # the laxer look's address and name are taken where they were read more surely
             t1 = time.perf_counter()
-            self._wordy_second_look(card, boxes, layers, lines, raw, timings)
+            again = self._with_faint(card, boxes, layers, lines, timings)
+            found = fx.extract(again) if again is not None else {}
+            for key in WORDY_VALUES:
+                if key in found and (key not in raw or found[key].confidence > raw[key].confidence):
+                    raw[key] = found[key]
             t0 += time.perf_counter() - t1
         front, back = fx.side_scores(classified, raw)
         if max(front, back) < MIN_EVIDENCE:
@@ -408,20 +410,16 @@ class Pipeline:
         corners = quad.corners if not flipped else np.roll(quad.corners, 2, axis=0)
         return SideScan(result, None, corners, flipped, timings, lines)
 
-    def _wordy_second_look(self, card: Image, boxes: list[LineBox], layers: CardLayers, lines: list[fx.Line],
-                           raw: dict[str, fx.Raw], timings: dict[str, float]) -> None:
-        """The owner's name and address found again with the lines of a laxer look at grey print
-        (``faint_lines``), each kept where it was read more surely than the first time."""
+    def _with_faint(self, card: Image, boxes: list[LineBox], layers: CardLayers, lines: list[fx.Line],
+                    timings: dict[str, float]) -> list[fx.Line] | None:
+        """``lines`` with those of a laxer look at grey print (``faint_lines``) read in place of
+        the pieces of them the first look caught; None when that look finds nothing more."""
         more, replaced = _timed(timings, "lines", lambda: faint_lines(card, boxes, layers))
         if not more:
-            return
+            return None
         extra = _timed(timings, "recognise", lambda: self.recognizer.read([crop_line(card, b) for b in more]))
         again = [ln for i, ln in enumerate(lines) if i not in replaced]
-        again += [fx.Line(b.as_tuple(), r.text, r.confidence, r) for b, r in zip(more, extra, strict=True)]
-        found = fx.extract(again)
-        for key in WORDY_VALUES:
-            if key in found and (key not in raw or found[key].confidence > raw[key].confidence):
-                raw[key] = found[key]
+        return again + [fx.Line(b.as_tuple(), r.text, r.confidence, r) for b, r in zip(more, extra, strict=True)]
 
     def _reread_dated_line(self, card: Image, lines: list[fx.Line], raw: dict[str, fx.Raw]) -> None:
         """The stamp breaks the dated line into pieces and hides digits: read its whole row again
