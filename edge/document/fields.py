@@ -246,6 +246,8 @@ def classify(lines: list[Line]) -> Classified:
 
 # the front's two headings printed level, the unit's at the left, read as one line
 UNIT_BEFORE_NATIONAL = re.compile(r"\s*(cong an\b.*?)\s+cong hoa\b")
+
+
 def _in_capitals(text: str) -> bool:
     """Two words or more, all in capitals, with no colon: an owner's name, never a label."""
     letters = [c for c in text if c.isalpha()]
@@ -639,7 +641,7 @@ def _continuation(parts: list[Line], labels: list[tuple[Line, str]], values: lis
                       and w.box[0] >= v.box[0]), key=lambda jw: jw[1].box[0])
         end = v.box[2]
         for j, w in row:  # each piece of the row within a few letters of the one before it
-            if w.box[0] - end >= 3 * v.height:
+            if w.box[0] - end >= ROW_GAP * v.height:
                 break
             taken.add(j)
             out.append(w)

@@ -48,12 +48,12 @@ CLEAR_SUPPORT = 0.75  # ... when the other three sides have at least this much
 SMALL_FILL = 0.03  # of the working copy: a quad this small asks for the corners of straight edges too
 _MAX_CORNERS = 12  # quads completed from two straight edges meeting at a corner
 _SEGMENT_MIN = 0.1  # of the working copy's long side: an edge this long may be a card's side
+_SEGMENT_GAP = 0.08  # ... and may be broken (a disc, a pen over it) by this much
 COMPLETED_SUPPORT = 0.5  # the least edge support on any side of a card completed from two sides ...
 COMPLETED_SCORE = 0.6  # ... and the least score
 COMPLETED_STEP = 50.0  # ... and a colour step this big (BGR distance) across both its completed sides
 COMPLETED_MARGIN = 4.0  # working px: ... and its corners at least this far inside the photo
 SHRINK = (0.6, 0.7, 0.8, 0.9, 1.0)  # shares of a clear side's length a completed card is tried at
-_SEGMENT_GAP = 0.08  # ... and may be broken (a disc, a pen over it) by this much
 
 
 @dataclass(frozen=True)
