@@ -484,7 +484,9 @@ def _without_speck(words: list[str]) -> str:
         head = [base_letters(w).lower().strip(",.:;") for w in words[:k]]
         if any(h in OPENING_WORDS or h in NUMBERED_WORDS or h in UNIT_HEADS for h in head):
             continue
-        if words[k][:1].isupper() and base_letters(words[k]).lower().strip(",.") in SPECK_BEFORE:
+        # before a group's own word ("Đội 4"), a head without a digit (a house number may be one)
+        opens = SPECK_BEFORE if any(c.isdigit() for c in "".join(words[:k])) else SPECK_BEFORE | SPECK_GROUPS
+        if words[k][:1].isupper() and base_letters(words[k]).lower().strip(",.") in opens:
             return " ".join(words[k:])
     return " ".join(words)
 
@@ -492,6 +494,7 @@ def _without_speck(words: list[str]) -> str:
 SPECK_CHARS = 4  # characters in all: what is read before an address's opening word may be a speck
 # ... before these (a hamlet's name or "Số" itself: no house number comes before them)
 SPECK_BEFORE = {base_letters(w).lower() for w in ("Số", "Xóm", "Thôn", "Ấp")}
+SPECK_GROUPS = frozenset(base_letters(w).lower() for w in ("Tổ", "Đội", "Khối"))  # ... with no digit in it
 UNIT_HEADS = {base_letters(w).lower() for w in ("Lô", "Căn", "Phòng", "Nhà", "Kios", "Khu")}  # "Lô 7 Thôn 3"
 
 # Words that open a ward, district or province part of an address, as printed

@@ -48,6 +48,7 @@ MARK_AREA = 20  # pixels: a dot, a colon's dot, a tone mark
 GREY_SPECK = 6  # pixels: a grey speck on its own
 RULE_DOTS = 6  # dots in a chain that make it a dotted rule
 TALL_LINE = 1.8  # a line this many times the text's height may be text run into a stamp's arcs
+TWO_ROWS = 1.5  # a line this many times the text's height may be two rows run together
 ROW_VALLEY = 0.25  # two touching rows: the thinnest ink row between them, against the thinner row's peak
 TRIM_CONTRAST = 2.0  # ... when its ink is this much denser in one text-high row than elsewhere
 INSIDE = 0.8  # share of a line's box within a wider line's of about its height (SAME_HEIGHT): a piece of it
@@ -433,9 +434,9 @@ def _text_height(lines: list[list[int]]) -> int | None:
     return int(np.median(wide)) if len(wide) >= 3 else None
 
 
-def _tall(box: list[int], text_h: int) -> bool:
+def _tall(box: list[int], text_h: int, tall: float = TALL_LINE) -> bool:
     """A line far taller than the text around it (and wide enough to be text)."""
-    return box[3] - box[1] > TALL_LINE * text_h and box[2] - box[0] >= 3 * text_h
+    return box[3] - box[1] > tall * text_h and box[2] - box[0] >= 3 * text_h
 
 
 def _split_rows(lines: list[list[int]], ink: UInt8, text_h: int) -> None:
@@ -445,7 +446,7 @@ def _split_rows(lines: list[list[int]], ink: UInt8, text_h: int) -> None:
     as wide as its own ink; a part must span its width like text does (not the
     sparse arcs of a stamp) and be at least half as tall as text."""
     for b in list(lines):
-        if not _tall(b, text_h):
+        if not _tall(b, text_h, TWO_ROWS):
             continue
         x0, y0, x1, y1 = b[:4]
         box = ink[y0:y1, x0:x1] > 0

@@ -213,6 +213,7 @@ def test_a_speck_read_before_an_address_s_own_opening_word_is_dropped_but_a_lot_
     assert nz.address("Lô 7 Thôn 3, X. Mỹ Hòa, H. Nam Sách")[0].text.startswith("Lô 7 Thôn 3")
     assert nz.address("Số 7 Xóm Bến, X. Mỹ Hòa, H. Nam Sách")[0].text.startswith("Số 7 Xóm Bến")
     assert nz.address("12 Tổ 3, X. Mỹ Hòa, H. Nam Sách")[0].text.startswith("12 Tổ 3")  # a house number
+    assert nz.address("ILA . Đội 4, Xã Nghi Phú, Huyện Ân Thi")[0].text.startswith("Đội 4, Xã")  # letters: a speck
 
 
 def test_the_province_of_an_address_as_the_dated_line_names_it() -> None:

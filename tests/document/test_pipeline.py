@@ -182,6 +182,14 @@ def test_an_address_row_with_faint_words_between_its_pieces_is_read_again_whole(
     assert got["address"] == _truth(scene.face)["address"] == "Khối 17, X. Hiệp Phước, H. Cam Lâm, Khánh Hòa"
 
 
+def test_a_small_label_run_into_its_value_a_row_and_a_half_high_is_cut_into_its_rows() -> None:
+    # a photographed back (tuning seed 906) whose "Tên chủ xe" and "TRẦN THẾ VINH" under it were
+    # boxed as one line 1.6 text heights tall and read as junk ("ThẦNTIZ WiM n")
+    scene = scene_item(906, 88, font_split="heldout")
+    got = _read(_pipeline().scan_side(decode_image(encode_jpeg(scene.image, 92))))
+    assert got["name"] == _truth(scene.face)["name"] == "TRẦN THẾ VINH"
+
+
 def test_thumbnail_is_the_aligned_card_as_base64_jpeg() -> None:
     import base64
 
