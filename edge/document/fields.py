@@ -11,6 +11,7 @@ issuing unit at the top left of the front have no label and are found by their s
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -289,32 +290,48 @@ def _speck(value: Line, label: Line) -> bool:
     return len(value.text.strip()) <= 2 and value.height < 0.7 * label.height
 
 
-def _same_row(a: Line, b: Line, share: float = 0.45) -> bool:
+def same_row(a: Line, b: Line, share: float = 0.45) -> bool:
     overlap = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
     return overlap >= share * min(a.height, b.height)
 
 
-WORDY = frozenset({"name", "address"})
+WORDY = frozenset({"name", "address"})  # the fields of words: an owner's name and address
 
 
-def _chain(same: list[int], values: list[Line], taken: set[int], row_right: int) -> None:
-    """``same`` (indices of a value's pieces on its label's row, left to right) with the pieces of
-    that row further right, each within ROW_GAP text heights of the one before it."""
-    first = values[same[0]]
-    for i, v in sorted(enumerate(values), key=lambda iv: iv[1].box[0]):
-        end = max(values[j].box[2] for j in same)
-        if i in taken or i in same or v.box[0] <= end - OVERLAP * first.height or v.cx >= row_right \
-                or not _same_row(v, first):
+def rows_of(parts: Iterable[Line]) -> list[list[Line]]:
+    """Parts grouped by the row they share, top to bottom, each row in the order its parts are
+    found from the top."""
+    rows: list[list[Line]] = []
+    for v in sorted(parts, key=lambda v: v.box[1]):
+        row = next((r for r in rows if same_row(v, r[0])), None)
+        if row is None:
+            rows.append([v])
+        else:
+            row.append(v)
+    return rows
+
+
+def _rest_of_row(row: list[Line], cands: Iterable[Line]) -> list[Line]:
+    """The pieces among ``cands`` that continue ``row`` to its right, piece by piece: on its row,
+    each starting within ROW_GAP text heights past the row's end so far, or overlapping it by at
+    most OVERLAP (a letter both pieces took a bit of)."""
+    first = row[0]
+    end = max(p.box[2] for p in row)
+    out: list[Line] = []
+    for v in sorted(cands, key=lambda v: v.box[0]):
+        if not same_row(v, first) or v.box[0] < end - OVERLAP * first.height:
             continue
         if v.box[0] - end >= ROW_GAP * first.height:
             break
-        same.append(i)
+        out.append(v)
+        end = max(end, v.box[2])
+    return out
 
 
 def _beside(value: Line, label: Line) -> bool:
     """On the label's row, starting after it and within MAX_ROW_GAP of it."""
     gap = value.box[0] - label.box[2]
-    return _same_row(value, label, VALUE_ROW_OVERLAP) and -6 <= gap < MAX_ROW_GAP
+    return same_row(value, label, VALUE_ROW_OVERLAP) and -6 <= gap < MAX_ROW_GAP
 
 
 def extract(lines: list[Line]) -> dict[str, Raw]:
@@ -325,13 +342,15 @@ def extract(lines: list[Line]) -> dict[str, Raw]:
     labels = sorted(c.labels, key=lambda lk: (lk[0].box[1], lk[0].box[0]))
     values = c.values
     for label, key in labels:
-        row_right = min((o.box[0] for o, _ in labels if o is not label and _same_row(o, label)
+        row_right = min((o.box[0] for o, _ in labels if o is not label and same_row(o, label)
                          and o.box[0] > label.box[2] - 4), default=CARD_W)
         same = [i for i, v in enumerate(values)
                 if i not in taken and not _speck(v, label) and _beside(v, label) and v.cx < row_right]
         same.sort(key=lambda i: values[i].box[0])
         if same and key in WORDY:  # the rest of a long value's row, past where a value may start
-            _chain(same, values, taken, row_right)
+            cands = [(i, v) for i, v in enumerate(values) if i not in taken and i not in same and v.cx < row_right]
+            rest = {id(v) for v in _rest_of_row([values[i] for i in same], (v for _, v in cands))}
+            same += sorted((i for i, v in cands if id(v) in rest), key=lambda i: values[i].box[0])
         parts = [values[i] for i in same]
         if parts and _glossed(label) and parts[0].box[0] - label.box[2] > 2 * label.height:
             # a bilingual grid prints values under their labels: what lies far to the right of a
@@ -433,11 +452,11 @@ def joined(parts: list[Line]) -> str:
     """
     text = ""
     for prev, part in zip([None, *parts[:-1]], parts, strict=True):
-        if prev is not None and _same_row(prev, part) and prev.box[0] - 2 <= part.box[0] \
+        if prev is not None and same_row(prev, part) and prev.box[0] - 2 <= part.box[0] \
                 and part.box[2] <= prev.box[2] + 2:
             continue  # a piece of the row inside the line before it: the same print read twice
         here = part.text.strip()
-        touching = prev is not None and _same_row(prev, part) and \
+        touching = prev is not None and same_row(prev, part) and \
             part.box[0] - prev.box[2] < TOUCHING * max(prev.height, part.height) and \
             prev.text[-1:].isalpha() and part.text[:1].isalpha()
         if touching and prev is not None and (" " in prev.text.strip() or " " in here):
@@ -500,12 +519,12 @@ def _model_after_brand(found: dict[str, Raw], labels: list[tuple[Line, str]], va
     if not found["brand"].lines:
         return
     brand = found["brand"].lines[-1]
-    row = [i for i, v in enumerate(values) if i not in taken and _same_row(v, brand)
+    row = [i for i, v in enumerate(values) if i not in taken and same_row(v, brand)
            and 0 <= v.box[0] - brand.box[2] < MODEL_REACH and sum(c.isalnum() for c in v.text) >= 2]
     if not row:
         return
     i = min(row, key=lambda k: values[k].box[0])
-    if any(_same_row(label, brand) and brand.box[2] <= label.box[0] < values[i].box[0] for label, _ in labels):
+    if any(same_row(label, brand) and brand.box[2] <= label.box[0] < values[i].box[0] for label, _ in labels):
         return
     found["model"] = Raw(values[i].text.strip(" .:;,"), values[i].confidence * 0.8, (values[i],))
     taken.add(i)
@@ -581,9 +600,9 @@ def _below(label: Line, labels: list[tuple[Line, str]], values: list[Line],
            taken: set[int], reach_heights: float = 3.5) -> list[list[Line]]:
     """Values under a label in a ruled box: below it, before the next label, inside its column;
     row by row from the top (a speck may come first: a field with a shape takes the row that has it)."""
-    right = min((o.box[0] for o, _ in labels if _same_row(o, label) and o.box[0] > label.box[2] - 4),
+    right = min((o.box[0] for o, _ in labels if same_row(o, label) and o.box[0] > label.box[2] - 4),
                 default=CARD_W)
-    left = max((o.box[2] for o, _ in labels if _same_row(o, label) and o.box[2] < label.box[0] + 4),
+    left = max((o.box[2] for o, _ in labels if same_row(o, label) and o.box[2] < label.box[0] + 4),
                default=0)
     nxt = min((o.box[1] for o, _ in labels if o is not label and o.box[1] > label.box[3] - 2
                and label.box[0] - 60 < o.box[0] < label.box[2] + 60), default=CARD_H)  # the next label under it
@@ -602,18 +621,9 @@ def _below(label: Line, labels: list[tuple[Line, str]], values: list[Line],
             further.append(v)  # not a row's start, but maybe the rest of one
             continue
         out.append(v)
-    rows: list[list[Line]] = []
-    for v in sorted(out, key=lambda v: v.box[1]):
-        row = next((r for r in rows if _same_row(v, r[0])), None)
-        if row is None:
-            rows.append([v])
-        else:
-            row.append(v)
+    rows = rows_of(out)
     for row in rows:  # the rest of a row past a gap the detector split it at (a faint comma)
-        for v in sorted(further, key=lambda v: v.box[0]):
-            if _same_row(v, row[0]) and -OVERLAP * row[0].height <= v.box[0] - max(p.box[2] for p in row) \
-                    < ROW_GAP * row[0].height:
-                row.append(v)
+        row += _rest_of_row(row, further)
     return [sorted(row, key=lambda v: v.box[0]) for row in rows]
 
 
@@ -632,12 +642,12 @@ def _continuation(parts: list[Line], labels: list[tuple[Line, str]], values: lis
                  and v.box[1] - last.box[3] < 1.6 * max(last.height, 14) and v.box[0] < left + 60
                  and not is_dated(v.text)]
         # a line on a label's row is that label's value, and a label in between ends the address
-        cands = [(i, v) for i, v in cands if not any(_same_row(o, v) or last.box[3] <= o.cy <= v.box[1]
+        cands = [(i, v) for i, v in cands if not any(same_row(o, v) or last.box[3] <= o.cy <= v.box[1]
                                                        for o, _ in labels)]
         if not cands:
             break
         _, v = min(cands, key=lambda iv: iv[1].box[1])
-        row = sorted(((j, w) for j, w in enumerate(values) if j not in taken and _same_row(w, v)
+        row = sorted(((j, w) for j, w in enumerate(values) if j not in taken and same_row(w, v)
                       and w.box[0] >= v.box[0]), key=lambda jw: jw[1].box[0])
         end = v.box[2]
         for j, w in row:  # each piece of the row within a few letters of the one before it
@@ -660,7 +670,7 @@ def _authority(values: list[Line], taken: set[int], c: Classified) -> Raw | None
         return None
     # the line most like a known unit's name; a bit of the card's edge read as letters is not one
     best = max(cands, key=lambda v: (round(known_authority(v.text)[1], 1), v.box[2] - v.box[0]))
-    row = [v for v in cands if _same_row(v, best)]
+    row = [v for v in cands if same_row(v, best)]
     row.sort(key=lambda v: v.box[0])
     return Raw(" ".join(v.text for v in row), min(v.confidence for v in row), tuple(row))
 

@@ -18,7 +18,7 @@ from importlib import resources
 from rapidfuzz.distance import Levenshtein
 
 from edge.document.lexicon import remark_words
-from edge.document.normalize import fold_marks
+from edge.document.normalize import by_letters, fold_marks
 from edge.ocr.recognizer import LineRead
 
 LONG_NAME_WORD = 5  # letters: a name word this long may be read with one letter wrong
@@ -84,7 +84,7 @@ def _one_letter_off(word: str, known: frozenset[str], first: bool = False) -> st
 
 @cache
 def _folded() -> frozenset[str]:
-    return frozenset(fold_marks(w) for w in name_words())
+    return frozenset(_by_folded())
 
 
 @cache
@@ -112,10 +112,8 @@ def _spelt_as(word: str, known: frozenset[str], first: bool = False) -> str | No
 
 @cache
 def _by_folded() -> dict[str, tuple[str, ...]]:
-    out: dict[str, list[str]] = {}
-    for w in name_words():
-        out.setdefault(fold_marks(w), []).append(w)
-    return {k: tuple(v) for k, v in out.items()}
+    """Name words by their letters without marks ("nguyen": nguyên, nguyễn)."""
+    return by_letters(name_words())
 
 
 def _rejoined(name: str, known: frozenset[str]) -> str:

@@ -531,6 +531,7 @@ FULL_STOP_COMMA = re.compile(r"(?<=\d)\.(?= [A-ZĐ])")
 GLUED_NUMBER = re.compile(r"\b(Thôn|Xóm|Tổ|tổ|Đội|Khối|Ấp|thôn|xóm)(?:\.\s?|)(\d)")
 
 
+@lru_cache(maxsize=256)  # one side asks for its address several times (pipeline, validation); bounded
 def address(raw: str, threshold: float = 86.0, home: str | None = None) -> tuple[Checked, int]:
     """Province, district and ward at an address's end corrected to their spelling, street and
     hamlet names and lost commas put right; how many of the three were known.
@@ -635,7 +636,7 @@ def _all_wards() -> dict[str, tuple[str, ...]]:
     data = place_data()
     names = {w for p in provinces() for d in p.districts for w in _ward_names(d)}
     names |= set(data.urban_wards) | {c for pool in data.rural_communes.values() for c in pool}
-    return _by_letters(_ward_labels(tuple(sorted(names))))
+    return by_letters(_ward_labels(tuple(sorted(names))))
 
 
 @cache
@@ -644,10 +645,10 @@ def _place_names() -> dict[str, tuple[str, ...]]:
     from edge.synth.places import place_data
 
     data = place_data()
-    return _by_letters(n for n in (*data.streets, *(h for pool in data.hamlets.values() for h in pool)) if " " in n)
+    return by_letters(n for n in (*data.streets, *(h for pool in data.hamlets.values() for h in pool)) if " " in n)
 
 
-def _by_letters(names: Iterable[str]) -> dict[str, tuple[str, ...]]:
+def by_letters(names: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """Spellings by their letters without marks (a key with more than one is ambiguous)."""
     out: dict[str, set[str]] = {}
     for name in names:

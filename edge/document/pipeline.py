@@ -63,7 +63,7 @@ ASKS_FOR_VALUE = frozenset(SIDE_FIELDS[SideType.FRONT] + SIDE_FIELDS[SideType.BA
 # ... as does a name or an address read as a few letters: the bits of a faint line the first look caught
 # (one read unsure asking too gained 0-4 of 524 fields per tuning seed for two to three times the
 # second looks, about 30 ms more per photo on bench scan: not kept)
-WORDY_VALUES, MIN_WORDY_LETTERS = ("name", "address"), 6
+MIN_WORDY_LETTERS = 6
 # ... and a key value read as none could be (``validate.doubtful``): a faint one's pieces
 # (tuning seeds 900-903: 431/455/444/420 -> 432/459/443/426 of 524), or a first registration
 # date that is no date ("/08/2012": 435/462/447/429 -> 435/464/448/429; 904-905 same; "0903/2019",
@@ -130,7 +130,7 @@ def _wants_second_look(classified: fx.Classified, raw: dict[str, fx.Raw]) -> boo
     labelled = {key for _, key in classified.labels}
     return any(key in ASKS_FOR_VALUE and key not in raw for key in labelled) or any(
         key in labelled and key in raw and sum(c.isalpha() for c in raw[key].text) < MIN_WORDY_LETTERS
-        for key in WORDY_VALUES) or any(key in raw and doubtful(key, raw[key].text) for key in KEY_VALUES)
+        for key in fx.WORDY) or any(key in raw and doubtful(key, raw[key].text) for key in KEY_VALUES)
 
 
 def faint_lines(card: Image, found: Sequence[LineBox],
@@ -247,22 +247,6 @@ def _widened(box: LineBox, card_width: int, left: int, right: int) -> LineBox:
     """``box`` grown by ``left`` and ``right`` pixels, not into the card's edge band, never narrower."""
     return LineBox(min(box.x0, max(int(EDGE_BAND * card_width), box.x0 - left)), box.y0,
                    max(box.x1, min(int((1 - EDGE_BAND) * card_width), box.x1 + right)), box.y1)
-
-
-def _rows(parts: list[fx.Line]) -> list[list[fx.Line]]:
-    """Parts grouped by row, each row left to right."""
-    rows: list[list[fx.Line]] = []
-    for p in sorted(parts, key=lambda p: p.box[1]):
-        row = next((r for r in rows if _on_row(r[0], p)), None)
-        if row is None:
-            rows.append([p])
-        else:
-            row.append(p)
-    return [sorted(r, key=lambda p: p.box[0]) for r in rows]
-
-
-def _on_row(a: fx.Line, b: fx.Line) -> bool:
-    return min(a.box[3], b.box[3]) - max(a.box[1], b.box[1]) >= 0.5 * min(a.height, b.height)
 
 
 def _source(lines: list[fx.Line], part: fx.Line) -> fx.Line | None:
@@ -384,7 +368,7 @@ class Pipeline:
             t1 = time.perf_counter()
             again = self._with_faint(card, boxes, layers, lines, timings)
             found = fx.extract(again) if again is not None else {}
-            for key in WORDY_VALUES:
+            for key in fx.WORDY:
                 if key in found and (key not in raw or found[key].confidence > raw[key].confidence):
                     raw[key] = found[key]
             t0 += time.perf_counter() - t1
@@ -505,13 +489,13 @@ class Pipeline:
         if r is None or not r.lines:
             return
         others = {id(_source(lines, p)) for k, v in raw.items() if k != "address" for p in v.lines}
-        for row in _rows(list(r.lines)):
+        for row in (sorted(row, key=lambda p: p.box[0]) for row in fx.rows_of(r.lines)):
             srcs = [_source(lines, p) for p in row]
             if any(src is None for src in srcs):
                 continue
             h = max(p.height for p in row)
             rest = sorted((ln for ln in lines if ln.box[0] > row[-1].box[2] and id(ln) not in others
-                           and ln not in srcs and _on_row(ln, row[0]) and fx.match_label(ln.text) is None),
+                           and ln not in srcs and fx.same_row(ln, row[0]) and fx.match_label(ln.text) is None),
                           key=lambda ln: ln.box[0])
             pieces = [src for src in srcs if src is not None]
             for ln in rest:  # the row's pieces to its right, each within reach of the one before

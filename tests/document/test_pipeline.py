@@ -43,6 +43,13 @@ def _read(scan: SideScan) -> dict[str, str]:
     return {k: scan.result.text(k) for k in SIDE_FIELDS[scan.result.type]}
 
 
+def _tuning(seed: int, index: int) -> tuple[dict[str, str], dict[str, str]]:
+    """A held-out-font photo of a tuning seed as ``edge bench scan`` sends it (JPEG 92): the fields
+    read, and the truth."""
+    scene = scene_item(seed, index, font_split="heldout")
+    return _read(_pipeline().scan_side(decode_image(encode_jpeg(scene.image, 92)))), _truth(scene.face)
+
+
 # (side, layout, seed, fields that must read exactly); the rest must mostly match too
 CASES = [
     ("front", "moto_classic", 0, ("name", "address", "id", "plate", "issued_at")),
@@ -127,32 +134,28 @@ def test_the_dated_line_under_the_stamp_gives_date_and_place() -> None:
 def test_a_day_the_stamp_hides_is_read_from_the_line_without_the_stamp() -> None:
     # a photographed back (tuning seed 900) whose day, under the stamp's red, reads "20" as it is
     # printed; read in the brightest channel, where the red is as light as the paper: "28"
-    scene = scene_item(900, 14, font_split="heldout")
-    got = _read(_pipeline().scan_side(decode_image(encode_jpeg(scene.image, 92))))  # as edge bench scan has it
-    assert got["last_issue_date"] == _truth(scene.face)["last_issue_date"] == "28/01/2022"
+    got, truth = _tuning(900, 14)
+    assert got["last_issue_date"] == truth["last_issue_date"] == "28/01/2022"
 
 
 def test_a_certificate_number_read_as_junk_beside_the_title_is_read_on_its_own() -> None:
     # a photographed front (tuning seed 900) whose pale number, boxed with the title, read "QEsy:s"
-    scene = scene_item(900, 2, font_split="heldout")
-    got = _read(_pipeline().scan_side(decode_image(encode_jpeg(scene.image, 92))))
-    assert got["id"] == _truth(scene.face)["id"] == "968325"
+    got, truth = _tuning(900, 2)
+    assert got["id"] == truth["id"] == "968325"
 
 
 def test_a_key_value_read_cut_short_is_read_again_with_room_at_its_ends() -> None:
     # a photographed back (tuning seed 900) whose frame number's faint first letters were left
     # out of its line ("JF27038Y044593", no valid VIN): read again wider, it is whole
-    scene = scene_item(900, 88, font_split="heldout")
-    got = _read(_pipeline().scan_side(decode_image(encode_jpeg(scene.image, 92))))
-    assert got["chassis"] == _truth(scene.face)["chassis"] == "RLHJF27038Y044593"
+    got, truth = _tuning(900, 88)
+    assert got["chassis"] == truth["chassis"] == "RLHJF27038Y044593"
 
 
 def test_an_address_whose_faint_first_words_the_line_left_out_is_read_from_its_opening() -> None:
     # a photographed back (tuning seed 903) whose address line was boxed from "64 Nguyễn …": its
     # faint "Số" is read again with room to the line's left, and kept as an address's opening
-    scene = scene_item(903, 88, font_split="heldout")
-    got = _read(_pipeline().scan_side(decode_image(encode_jpeg(scene.image, 92))))
-    assert got["address"] == _truth(scene.face)["address"]
+    got, truth = _tuning(903, 88)
+    assert got["address"] == truth["address"]
     assert got["address"].startswith("Số 64 Nguyễn Thị Minh Khai")
 
 
@@ -160,34 +163,30 @@ def test_a_dated_line_read_as_no_date_at_all_is_found_again_right_of_the_middle(
     # a photographed back (tuning seed 904) where no piece of the dated line was read as one (its
     # place under the stamp, its words faint): the lines right of the middle in the lower half
     # are read again across to the card's right margin, and the one that is a date is kept
-    scene = scene_item(904, 90, font_split="heldout")
-    got = _read(_pipeline().scan_side(decode_image(encode_jpeg(scene.image, 92))))
-    assert got["last_issue_date"] == _truth(scene.face)["last_issue_date"] == "24/09/2012"
+    got, truth = _tuning(904, 90)
+    assert got["last_issue_date"] == truth["last_issue_date"] == "24/09/2012"
 
 
 def test_an_address_whose_end_is_no_known_place_is_looked_at_again_for_faint_words() -> None:
     # a photographed front (tuning seed 901) whose address lost its faint "Số" and "TX. C" ("…, hơn
     # Thành, Bình Phước": no known town): the laxer look at grey print reads the row whole
-    scene = scene_item(901, 16, font_split="heldout")
-    got = _read(_pipeline().scan_side(decode_image(encode_jpeg(scene.image, 92))))
-    assert got["address"] == _truth(scene.face)["address"]
+    got, truth = _tuning(901, 16)
+    assert got["address"] == truth["address"]
     assert got["address"] == "Số 12 đường Trần Hưng Đạo, P. Thanh Bình, TX. Chơn Thành, Bình Phước"
 
 
 def test_an_address_row_with_faint_words_between_its_pieces_is_read_again_whole() -> None:
     # a photographed back (tuning seed 906) whose "Cam Lâm," printed faint was left out by the line
     # finder between "H." and "Khánh Hòa": the row is read again from its first piece to its last
-    scene = scene_item(906, 106, font_split="heldout")
-    got = _read(_pipeline().scan_side(decode_image(encode_jpeg(scene.image, 92))))
-    assert got["address"] == _truth(scene.face)["address"] == "Khối 17, X. Hiệp Phước, H. Cam Lâm, Khánh Hòa"
+    got, truth = _tuning(906, 106)
+    assert got["address"] == truth["address"] == "Khối 17, X. Hiệp Phước, H. Cam Lâm, Khánh Hòa"
 
 
 def test_a_small_label_run_into_its_value_a_row_and_a_half_high_is_cut_into_its_rows() -> None:
     # a photographed back (tuning seed 906) whose "Tên chủ xe" and "TRẦN THẾ VINH" under it were
     # boxed as one line 1.6 text heights tall and read as junk ("ThẦNTIZ WiM n")
-    scene = scene_item(906, 88, font_split="heldout")
-    got = _read(_pipeline().scan_side(decode_image(encode_jpeg(scene.image, 92))))
-    assert got["name"] == _truth(scene.face)["name"] == "TRẦN THẾ VINH"
+    got, truth = _tuning(906, 88)
+    assert got["name"] == truth["name"] == "TRẦN THẾ VINH"
 
 
 def test_thumbnail_is_the_aligned_card_as_base64_jpeg() -> None:
